@@ -1,0 +1,172 @@
+using System.Globalization;
+using System.Net;
+
+namespace Tcplb.Cli;
+
+/// <summary>What the command line asks for.</summary>
+internal abstract record Command
+{
+    public sealed record Run(Options Options) : Command;
+    public sealed record Help : Command;
+    public sealed record Version : Command;
+    public sealed record Probe(string Address) : Command;
+}
+
+/// <summary>
+/// Reads <c>tcplb PORT [options]</c> and the <c>TCPLB_*</c> environment; a flag wins over its variable.
+/// Every bad value throws a <see cref="ConfigException"/> naming the option and the value.
+/// </summary>
+internal static class OptionsParser
+{
+    private delegate Options Apply(Options options, string value, string what);
+
+    private sealed record Spec(string Flag, string Env, bool TakesValue, Apply Apply);
+
+    private static readonly Spec[] Specs =
+    [
+        new("--hosts", "TCPLB_HOSTS", true, (o, v, w) => o with { HostsPath = NonEmpty(v, w) }),
+        new("--balance", "TCPLB_BALANCE", true, (o, v, w) => o with { Balance = ParseBalance(v, w) }),
+        new("--cooldown", "TCPLB_COOLDOWN", true, (o, v, w) => o with { Cooldown = Positive(Duration.Parse(v, w), v, w) }),
+        new("--connect-timeout", "TCPLB_CONNECT_TIMEOUT", true, (o, v, w) => o with { ConnectTimeout = Positive(Duration.Parse(v, w), v, w) }),
+        new("--idle-timeout", "TCPLB_IDLE_TIMEOUT", true, (o, v, w) => o with { IdleTimeout = Duration.Parse(v, w) }),
+        new("--max-conns", "TCPLB_MAX_CONNS", true, (o, v, w) => o with { MaxConnections = Integer(v, w, 1, 1_000_000) }),
+        new("--buffer-size", "TCPLB_BUFFER_SIZE", true, (o, v, w) => o with { BufferSize = Integer(v, w, 1024, 1024 * 1024) }),
+        new("--drain", "TCPLB_DRAIN", true, (o, v, w) => o with { Drain = Duration.Parse(v, w) }),
+        new("--admin", "TCPLB_ADMIN", true, (o, v, w) => o with { Admin = ParseEndPoint(v, w) }),
+        new("--proxy-protocol", "TCPLB_PROXY_PROTOCOL", true, (o, v, w) => o with { ProxyProtocol = ParseProxyProtocol(v, w) }),
+        new("--resolve-interval", "TCPLB_RESOLVE_INTERVAL", true, (o, v, w) => o with { ResolveInterval = Duration.Parse(v, w) }),
+        new("--access-log", "TCPLB_ACCESS_LOG", false, (o, v, w) => o with { AccessLog = ParseSwitch(v, w) }),
+        new("--log-level", "TCPLB_LOG_LEVEL", true, (o, v, w) => o with { LogLevel = ParseLogLevel(v, w) }),
+    ];
+
+    public static Command Parse(IReadOnlyList<string> args, Func<string, string?> environment)
+    {
+        if (args.Contains("--help") || args.Contains("-h"))
+        {
+            return new Command.Help();
+        }
+        if (args.Contains("--version"))
+        {
+            return new Command.Version();
+        }
+        if (args.Count > 0 && args[0] == "--probe")
+        {
+            return args.Count == 2 ? new Command.Probe(args[1]) : throw new ConfigException("--probe takes one ADDR:PORT");
+        }
+
+        var options = new Options();
+        foreach (var spec in Specs)
+        {
+            var value = environment(spec.Env);
+            if (!string.IsNullOrEmpty(value))
+            {
+                options = spec.Apply(options, value, spec.Env);
+            }
+        }
+
+        int? port = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith('-') || arg == "-")
+            {
+                port = port is null ? ParsePort(arg) : throw new ConfigException($"unexpected argument '{arg}'");
+                continue;
+            }
+            var equals = arg.IndexOf('=');
+            var flag = equals < 0 ? arg : arg[..equals];
+            var spec = Array.Find(Specs, s => s.Flag == flag) ?? throw new ConfigException($"unknown option '{flag}'");
+            string value;
+            if (!spec.TakesValue)
+            {
+                value = equals < 0 ? "1" : arg[(equals + 1)..];
+            }
+            else if (equals >= 0)
+            {
+                value = arg[(equals + 1)..];
+            }
+            else if (i + 1 < args.Count)
+            {
+                value = args[++i];
+            }
+            else
+            {
+                throw new ConfigException($"{flag} needs a value");
+            }
+            options = spec.Apply(options, value, flag);
+        }
+
+        if (port is null)
+        {
+            throw new ConfigException("missing PORT");
+        }
+        options = options with { Port = port.Value };
+        if ((long)options.MaxConnections * 2 * options.BufferSize > Array.MaxLength)
+        {
+            throw new ConfigException(
+                $"--max-conns {options.MaxConnections} x 2 x --buffer-size {options.BufferSize} is over the 2 GiB buffer limit");
+        }
+        return new Command.Run(options);
+    }
+
+    private static int ParsePort(string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535
+            ? port
+            : throw new ConfigException($"PORT must be a number from 1 to 65535, not '{text}'");
+
+    private static string NonEmpty(string value, string what) =>
+        value.Length > 0 ? value : throw new ConfigException($"{what} needs a value");
+
+    private static TimeSpan Positive(TimeSpan value, string text, string what) =>
+        value > TimeSpan.Zero ? value : throw new ConfigException($"{what}: '{text}' must be more than zero");
+
+    private static int Integer(string text, string what, int min, int max) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n
+            : throw new ConfigException($"{what}: '{text}' must be a whole number from {min} to {max}");
+
+    private static BalancePolicy ParseBalance(string text, string what) => text switch
+    {
+        "round-robin" => BalancePolicy.RoundRobin,
+        "least-conn" => BalancePolicy.LeastConn,
+        "random2" => BalancePolicy.Random2,
+        "source-hash" => BalancePolicy.SourceHash,
+        _ => throw new ConfigException($"{what}: unknown policy '{text}' (round-robin, least-conn, random2, source-hash)"),
+    };
+
+    public static string PolicyName(BalancePolicy policy) => policy switch
+    {
+        BalancePolicy.LeastConn => "least-conn",
+        BalancePolicy.Random2 => "random2",
+        BalancePolicy.SourceHash => "source-hash",
+        _ => "round-robin",
+    };
+
+    private static ProxyProtocolVersion ParseProxyProtocol(string text, string what) => text switch
+    {
+        "v1" => ProxyProtocolVersion.V1,
+        "v2" => ProxyProtocolVersion.V2,
+        _ => throw new ConfigException($"{what}: '{text}' must be v1 or v2"),
+    };
+
+    private static LogLevel ParseLogLevel(string text, string what) => text switch
+    {
+        "debug" => LogLevel.Debug,
+        "info" => LogLevel.Info,
+        "warn" => LogLevel.Warn,
+        "error" => LogLevel.Error,
+        _ => throw new ConfigException($"{what}: '{text}' must be debug, info, warn or error"),
+    };
+
+    private static bool ParseSwitch(string text, string what) => text switch
+    {
+        "1" or "true" or "yes" or "on" => true,
+        "0" or "false" or "no" or "off" => false,
+        _ => throw new ConfigException($"{what}: '{text}' must be 1 or 0"),
+    };
+
+    private static IPEndPoint ParseEndPoint(string text, string what) =>
+        IPEndPoint.TryParse(text, out var endPoint) && endPoint.Port != 0 && text.Contains(':')
+            ? endPoint
+            : throw new ConfigException($"{what}: '{text}' must be ADDR:PORT with an IP address, such as 127.0.0.1:9000");
+}

@@ -1,0 +1,34 @@
+namespace Tcplb.Cli;
+
+/// <summary>The texts of <c>--help</c> and of a usage error.</summary>
+internal static class Usage
+{
+    public const string Line = "usage: tcplb PORT [options]   (tcplb --help for the options)";
+
+    public const string Help = """
+        tcplb - a small, fast TCP load balancer
+
+        usage: tcplb PORT [options]
+               tcplb --help | --version | --probe ADDR:PORT
+
+        Listens on PORT (IPv4 and IPv6) and spreads connections over the servers
+        in the hosts file, one HOST:PORT per line (optional weight=N; # comments).
+
+        options (each also read from its environment variable; a flag wins):
+          --hosts PATH             TCPLB_HOSTS             servers file (./hosts)
+          --balance NAME           TCPLB_BALANCE           round-robin | least-conn | random2 | source-hash (round-robin)
+          --cooldown DUR           TCPLB_COOLDOWN          how long a failed server is avoided, doubling on repeats (10s)
+          --connect-timeout DUR    TCPLB_CONNECT_TIMEOUT   per attempt; then the next server is tried (3s)
+          --idle-timeout DUR       TCPLB_IDLE_TIMEOUT      close connections idle both ways this long (0: never)
+          --max-conns N            TCPLB_MAX_CONNS         connections held at once; past it accepting pauses (10000)
+          --buffer-size BYTES      TCPLB_BUFFER_SIZE       per direction per connection (16384)
+          --drain DUR              TCPLB_DRAIN             on SIGTERM/SIGINT, wait this long for live connections (30s)
+          --admin ADDR:PORT        TCPLB_ADMIN             HTTP /metrics, /status, /healthz (off)
+          --proxy-protocol v1|v2   TCPLB_PROXY_PROTOCOL    send a PROXY protocol header to servers (off)
+          --resolve-interval DUR   TCPLB_RESOLVE_INTERVAL  how often host names are resolved again (30s)
+          --access-log             TCPLB_ACCESS_LOG=1      one line per finished connection (off)
+          --log-level LEVEL        TCPLB_LOG_LEVEL         debug | info | warn | error (info)
+
+        durations: 500ms, 3s, 2m, 1h.  exit codes: 0 done, 1 runtime failure, 2 bad arguments or hosts file.
+        """;
+}

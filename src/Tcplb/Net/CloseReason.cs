@@ -1,0 +1,25 @@
+namespace Tcplb.Net;
+
+/// <summary>Why a connection ended; recorded once per connection, for the access log and the counters.</summary>
+internal enum CloseReason
+{
+    None,
+
+    /// <summary>Both sides finished with FIN: the normal end.</summary>
+    Done,
+
+    /// <summary>The client reset or failed.</summary>
+    ClientError,
+
+    /// <summary>The server reset or failed.</summary>
+    ServerError,
+
+    /// <summary>Every server refused or timed out.</summary>
+    NoServer,
+
+    /// <summary>No byte moved either way for the idle timeout.</summary>
+    Idle,
+
+    /// <summary>The balancer was shutting down.</summary>
+    Shutdown,
+}

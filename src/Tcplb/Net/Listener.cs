@@ -1,0 +1,139 @@
+using System.Net;
+using System.Net.Sockets;
+using Tcplb.Runtime;
+
+namespace Tcplb.Net;
+
+/// <summary>
+/// Accepts clients and hands each to a pooled session. A session (and its slab slice) is taken before the
+/// accept is posted, so when all are in use the listener simply stops accepting (new clients wait in the
+/// kernel's backlog) until one comes back. Out of file descriptors, it retries after a pause and says so
+/// at most once per interval, instead of spinning.
+/// </summary>
+/// <remarks>Threading: one accept outstanding at a time; the accept loop runs on whichever thread completed the last accept.</remarks>
+internal sealed class Listener : SocketAsyncEventArgs, IThreadPoolWorkItem
+{
+    private const int MaxSynchronousAccepts = 64;
+    private static readonly TimeSpan ResourceRetry = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan ResourceWarningInterval = TimeSpan.FromSeconds(10);
+
+    private readonly Socket _socket;
+    private readonly SessionPool _sessions;
+    private readonly Log _log;
+    private readonly Timer _retry;
+    private Session? _next;
+    private int _nextSlice;
+    private volatile bool _stopped;
+    private long _lastResourceWarning = long.MinValue;
+
+    public Listener(Socket socket, SessionPool sessions, Log log)
+        : base(unsafeSuppressExecutionContextFlow: true)
+    {
+        _socket = socket;
+        _sessions = sessions;
+        _log = log;
+        _retry = new Timer(static state => ((Listener)state!).Accept(), this, Timeout.Infinite, Timeout.Infinite);
+    }
+
+    public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
+
+    public void Start() => Accept();
+
+    /// <summary>Stops accepting at once: the listening socket closes, so new clients are refused.</summary>
+    public void Stop()
+    {
+        _stopped = true;
+        _socket.Dispose();
+    }
+
+    void IThreadPoolWorkItem.Execute() => Accept();
+
+    protected override void OnCompleted(SocketAsyncEventArgs e)
+    {
+        if (Accepted())
+        {
+            Accept();
+        }
+    }
+
+    private void Accept()
+    {
+        for (var i = 0; i < MaxSynchronousAccepts; i++)
+        {
+            if (_stopped)
+            {
+                GiveBackNext();
+                return;
+            }
+            if (_next is null)
+            {
+                _next = _sessions.TryRent(this, out _nextSlice);
+                if (_next is null)
+                {
+                    return; // paused: the pool queues this listener again when a session is returned
+                }
+            }
+            AcceptSocket = null;
+            try
+            {
+                if (_socket.AcceptAsync(this))
+                {
+                    return;
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                GiveBackNext();
+                return;
+            }
+            if (!Accepted())
+            {
+                return;
+            }
+        }
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
+
+    /// <summary>Handles a finished accept; true when the next accept may be posted.</summary>
+    private bool Accepted()
+    {
+        if (SocketError == SocketError.Success)
+        {
+            var session = _next!;
+            _next = null;
+            session.Start(AcceptSocket!, _nextSlice);
+            return true;
+        }
+        if (_stopped || SocketError == SocketError.OperationAborted)
+        {
+            GiveBackNext();
+            return false;
+        }
+        if (SocketError is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
+        {
+            WarnOutOfResources();
+            _retry.Change(ResourceRetry, Timeout.InfiniteTimeSpan);
+            return false;
+        }
+        return true; // a client that gave up while queued: move on to the next
+    }
+
+    private void WarnOutOfResources()
+    {
+        var now = Environment.TickCount64;
+        if (now - _lastResourceWarning >= (long)ResourceWarningInterval.TotalMilliseconds)
+        {
+            _lastResourceWarning = now;
+            _log.Warn("cannot accept: out of file descriptors or buffers; clients wait in the backlog", ("error", SocketError));
+        }
+    }
+
+    private void GiveBackNext()
+    {
+        var session = Interlocked.Exchange(ref _next, null);
+        if (session is not null)
+        {
+            _sessions.Return(session, _nextSlice);
+        }
+    }
+}

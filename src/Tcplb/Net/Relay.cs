@@ -1,0 +1,189 @@
+using System.Net.Sockets;
+
+namespace Tcplb.Net;
+
+/// <summary>
+/// Moves bytes one way, from one socket to the other, through one slab slice: receive, send all of it,
+/// repeat. One <see cref="SocketAsyncEventArgs"/> (this object) serves every operation for the life of the
+/// process, so a relayed chunk allocates nothing. Synchronous completions are the fast path and loop here;
+/// after <see cref="MaxSynchronousChunks"/> in a row the relay yields its thread, so that a bulk stream
+/// cannot starve other connections served by the same socket engine thread.
+/// </summary>
+/// <remarks>
+/// Threading: at most one operation is outstanding, so at most one thread runs a relay at a time.
+/// The end of the direction (FIN, error, abort) is reported exactly once to <see cref="Session.RelayEnded"/>.
+/// </remarks>
+internal sealed class Relay : SocketAsyncEventArgs, IThreadPoolWorkItem
+{
+    private const int MaxSynchronousChunks = 16;
+
+    private readonly Session _session;
+    private Socket _from = null!;
+    private Socket _to = null!;
+    private int _offset;
+    private int _size;
+
+    public Relay(Session session, byte[] slab)
+        : base(unsafeSuppressExecutionContextFlow: true)
+    {
+        _session = session;
+        SetBuffer(slab, 0, 0);
+    }
+
+    /// <summary>Bytes relayed since <see cref="Start"/>.</summary>
+    public long Bytes { get; private set; }
+
+    /// <summary>The socket this relay writes to.</summary>
+    public Socket Destination => _to;
+
+    /// <summary>
+    /// Starts relaying. When <paramref name="prefilled"/> is more than zero, the slice already holds that many
+    /// bytes (a PROXY protocol header) to send before the first receive.
+    /// </summary>
+    public void Start(Socket from, Socket to, int offset, int size, int prefilled = 0)
+    {
+        _from = from;
+        _to = to;
+        _offset = offset;
+        _size = size;
+        Bytes = 0;
+        if (prefilled > 0)
+        {
+            SetBuffer(offset, prefilled);
+            if (!Send())
+            {
+                return;
+            }
+        }
+        Receive();
+    }
+
+    void IThreadPoolWorkItem.Execute() => Receive();
+
+    protected override void OnCompleted(SocketAsyncEventArgs e)
+    {
+        var chunkDone = LastOperation == SocketAsyncOperation.Receive
+            ? Received()
+            : AfterSend() switch
+            {
+                SendState.Complete => true,
+                SendState.Partial => Send(),
+                _ => false,
+            };
+        if (chunkDone)
+        {
+            Receive();
+        }
+    }
+
+    private void Receive()
+    {
+        for (var i = 0; i < MaxSynchronousChunks; i++)
+        {
+            SetBuffer(_offset, _size);
+            try
+            {
+                if (_from.ReceiveAsync(this))
+                {
+                    return;
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                _session.RelayEnded(this, RelayEnd.Aborted, SocketError.OperationAborted);
+                return;
+            }
+            if (!Received())
+            {
+                return;
+            }
+        }
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
+
+    /// <summary>Handles a finished receive; true when the chunk was forwarded in full and the next receive may start.</summary>
+    private bool Received()
+    {
+        if (SocketError != SocketError.Success)
+        {
+            _session.RelayEnded(this, RelayEnd.ReadFailed, SocketError);
+            return false;
+        }
+        var received = BytesTransferred;
+        if (received == 0)
+        {
+            _session.RelayEnded(this, RelayEnd.EndOfStream, SocketError.Success);
+            return false;
+        }
+        Bytes += received;
+        _session.Touch();
+        SetBuffer(_offset, received);
+        return Send();
+    }
+
+    /// <summary>Sends the current buffer window; true when all of it went synchronously.</summary>
+    private bool Send()
+    {
+        while (true)
+        {
+            try
+            {
+                if (_to.SendAsync(this))
+                {
+                    return false;
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                _session.RelayEnded(this, RelayEnd.Aborted, SocketError.OperationAborted);
+                return false;
+            }
+            switch (AfterSend())
+            {
+                case SendState.Complete:
+                    return true;
+                case SendState.Failed:
+                    return false;
+            }
+        }
+    }
+
+    private SendState AfterSend()
+    {
+        if (SocketError != SocketError.Success)
+        {
+            _session.RelayEnded(this, RelayEnd.WriteFailed, SocketError);
+            return SendState.Failed;
+        }
+        var rest = Count - BytesTransferred;
+        if (rest == 0)
+        {
+            return SendState.Complete;
+        }
+        SetBuffer(Offset + BytesTransferred, rest);
+        return SendState.Partial;
+    }
+
+    private enum SendState
+    {
+        Complete,
+        Partial,
+        Failed,
+    }
+}
+
+/// <summary>How one direction of a connection ended.</summary>
+internal enum RelayEnd
+{
+    /// <summary>The source sent FIN: pass it on as FIN.</summary>
+    EndOfStream,
+
+    /// <summary>Receiving from the source failed (reset, ...).</summary>
+    ReadFailed,
+
+    /// <summary>Sending to the destination failed.</summary>
+    WriteFailed,
+
+    /// <summary>The socket was closed under the relay (the connection is already being torn down).</summary>
+    Aborted,
+}

@@ -1,0 +1,125 @@
+using System.Net.Sockets;
+using Tcplb.Backends;
+
+namespace Tcplb.Net;
+
+/// <summary>
+/// The connect phase: try servers one after another until one accepts. A refusal or a timeout marks that
+/// server down and moves the same client on to the next one; the client sees a failure only when every
+/// server failed in this attempt.
+/// </summary>
+internal sealed partial class Session
+{
+    private readonly ConnectArgs _connect;
+    private readonly ConnectAttempt _attempt = new();
+
+    /// <summary>The socket of the connect in flight; whoever takes it (completion or timeout) decides its fate.</summary>
+    private Socket? _connecting;
+    private long _connectDeadline;
+
+    private void ConnectNext()
+    {
+        while (true)
+        {
+            var server = _context.Pool.Pick(_attempt);
+            if (server is null)
+            {
+                Reject();
+                return;
+            }
+            Socket socket;
+            try
+            {
+                socket = new Socket(server.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            }
+            catch (SocketException e)
+            {
+                // Out of descriptors or similar: our problem, not the server's.
+                _context.Log.Warn("cannot open a server socket", ("error", e.SocketErrorCode));
+                Reject();
+                return;
+            }
+            _backend = server;
+            Volatile.Write(ref _connectDeadline, _context.Time.GetTimestamp() + _context.ConnectTimeoutTicks);
+            Volatile.Write(ref _connecting, socket);
+            _connect.RemoteEndPoint = server.EndPoint;
+            bool pending;
+            try
+            {
+                pending = socket.ConnectAsync(_connect);
+            }
+            catch (ObjectDisposedException)
+            {
+                pending = false; // the timeout thread got there first; handled as a timeout below
+            }
+            if (pending || !ConnectCompleted())
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Handles a finished connect; true when the next server should be tried.</summary>
+    private bool ConnectCompleted()
+    {
+        var socket = Interlocked.Exchange(ref _connecting, null);
+        var backend = _backend!;
+        if (socket is not null && _connect.SocketError == SocketError.Success)
+        {
+            _context.Pool.ReportConnected(backend);
+            StartRelaying(socket);
+            return false;
+        }
+        socket?.Dispose();
+        _backend = null;
+        _context.Pool.ReportConnectFailure(backend, socket is null ? "timeout" : Describe(_connect.SocketError));
+        return true;
+    }
+
+    private void OnConnectCompleted()
+    {
+        if (ConnectCompleted())
+        {
+            ConnectNext();
+        }
+    }
+
+    /// <summary>Timeout thread: past the deadline, take the connecting socket and close it, which completes the connect as failed.</summary>
+    private void ExpireConnect(long now)
+    {
+        var socket = Volatile.Read(ref _connecting); // read before the deadline: ConnectNext writes them in the other order
+        if (socket is null || now < Volatile.Read(ref _connectDeadline))
+        {
+            return;
+        }
+        if (Interlocked.CompareExchange(ref _connecting, null, socket) == socket)
+        {
+            socket.Dispose();
+        }
+    }
+
+    /// <summary>No server would take the client: close it with a reset, so it knows it was not served.</summary>
+    private void Reject()
+    {
+        TrySetReason(CloseReason.NoServer, _generation);
+        _context.Log.Debug("no server for client", ("tries", _attempt.Tries));
+        _client?.Close(0);
+        Release();
+    }
+
+    private static string Describe(SocketError error) => error switch
+    {
+        SocketError.ConnectionRefused => "refused",
+        SocketError.TimedOut => "timeout",
+        SocketError.HostUnreachable => "host-unreachable",
+        SocketError.NetworkUnreachable => "network-unreachable",
+        SocketError.ConnectionReset => "reset",
+        _ => error.ToString(),
+    };
+
+    /// <summary>The connect operation's arguments, reused for every attempt of every connection of this session.</summary>
+    private sealed class ConnectArgs(Session session) : SocketAsyncEventArgs(unsafeSuppressExecutionContextFlow: true)
+    {
+        protected override void OnCompleted(SocketAsyncEventArgs e) => session.OnConnectCompleted();
+    }
+}

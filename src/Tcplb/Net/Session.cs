@@ -1,0 +1,246 @@
+using System.Net;
+using System.Net.Sockets;
+using Tcplb.Backends;
+using Tcplb.Runtime;
+
+namespace Tcplb.Net;
+
+/// <summary>
+/// One client connection, from accept to close: connects to a server (<c>Session.Connect.cs</c>), then runs
+/// the two relays until both directions have ended. Pooled: the same object serves many connections in turn.
+/// </summary>
+/// <remarks>
+/// Ownership: the session owns both sockets and its slab slice. Exactly one path releases them,
+/// <see cref="Release"/>, run by whichever relay ends last (or by the connect path when no server takes the
+/// client). Teardown is idempotent: the first close reason wins, later ones are ignored; a stale reason from
+/// the timeout thread cannot touch a later connection because it is tagged with the connection's generation.
+/// </remarks>
+internal sealed partial class Session
+{
+    private const int ReasonBits = 8;
+
+    private readonly ProxyContext _context;
+    private readonly SessionPool _home;
+    private readonly Relay _upstream;
+    private readonly Relay _downstream;
+    private Socket? _client;
+    private Socket? _server;
+    private Backend? _backend;
+    private int _slice = -1;
+    private int _runningRelays;
+    private int _state;
+    private long _generation;
+    private long _closeState;
+    private long _lastActivity;
+    private long _openedAt;
+
+    public Session(ProxyContext context, SessionPool home)
+    {
+        _context = context;
+        _home = home;
+        _upstream = new Relay(this, context.Slab.Memory);
+        _downstream = new Relay(this, context.Slab.Memory);
+        _connect = new ConnectArgs(this);
+    }
+
+    private enum State
+    {
+        Idle,
+        Connecting,
+        Relaying,
+    }
+
+    public CloseReason Reason => (CloseReason)(Volatile.Read(ref _closeState) & ((1 << ReasonBits) - 1));
+
+    /// <summary>Serves a freshly accepted client, using slab slice <paramref name="slice"/>.</summary>
+    public void Start(Socket client, int slice)
+    {
+        _client = client;
+        _slice = slice;
+        var generation = ++_generation;
+        Volatile.Write(ref _closeState, generation << ReasonBits);
+        _openedAt = _context.Time.GetTimestamp();
+        _lastActivity = _openedAt;
+        _context.Stats.Opened();
+        client.NoDelay = true;
+        _attempt.Begin(_context.HashClients ? ClientAddressHash(client) : 0);
+        Volatile.Write(ref _state, (int)State.Connecting);
+        ConnectNext();
+    }
+
+    /// <summary>Notes traffic, for the idle timeout.</summary>
+    public void Touch()
+    {
+        if (_context.IdleTimeoutTicks > 0)
+        {
+            Volatile.Write(ref _lastActivity, _context.Time.GetTimestamp());
+        }
+    }
+
+    /// <summary>Called once by each relay when its direction ends.</summary>
+    public void RelayEnded(Relay relay, RelayEnd end, SocketError error)
+    {
+        var fromClient = relay == _upstream;
+        switch (end)
+        {
+            case RelayEnd.EndOfStream:
+                // Half-close: pass the FIN on; the other direction keeps flowing until it ends too.
+                try
+                {
+                    relay.Destination.Shutdown(SocketShutdown.Send);
+                }
+                catch (Exception e) when (e is SocketException or ObjectDisposedException)
+                {
+                    Abort(fromClient ? CloseReason.ServerError : CloseReason.ClientError, reset: true);
+                }
+                break;
+            case RelayEnd.ReadFailed:
+                Abort(fromClient ? CloseReason.ClientError : CloseReason.ServerError, reset: !IsLocalAbort(error));
+                break;
+            case RelayEnd.WriteFailed:
+                Abort(fromClient ? CloseReason.ServerError : CloseReason.ClientError, reset: true);
+                break;
+        }
+        if (Interlocked.Decrement(ref _runningRelays) == 0)
+        {
+            Release();
+        }
+    }
+
+    /// <summary>Run by the timeout thread every tick: connect deadlines and the idle timeout.</summary>
+    public void CheckTimeouts(long now)
+    {
+        switch ((State)Volatile.Read(ref _state))
+        {
+            case State.Connecting:
+                ExpireConnect(now);
+                break;
+            case State.Relaying when _context.IdleTimeoutTicks > 0:
+                var generation = Volatile.Read(ref _closeState) >> ReasonBits;
+                if (now - Volatile.Read(ref _lastActivity) > _context.IdleTimeoutTicks)
+                {
+                    Abort(CloseReason.Idle, reset: false, generation);
+                }
+                break;
+        }
+    }
+
+    private void StartRelaying(Socket server)
+    {
+        _server = server;
+        var client = _client!;
+        var offset = _context.Slab.Offset(_slice);
+        var size = _context.BufferSize;
+        var header = _context.ProxyProtocol == Cli.ProxyProtocolVersion.None
+            ? 0
+            : ProxyProtocolHeader.Write(_context.ProxyProtocol, client, _context.Slab.Memory.AsSpan(offset, size));
+        Volatile.Write(ref _runningRelays, 2);
+        Volatile.Write(ref _state, (int)State.Relaying);
+        _downstream.Start(server, client, offset + size, size);
+        _upstream.Start(client, server, offset, size, header);
+    }
+
+    private bool TrySetReason(CloseReason reason, long generation)
+    {
+        var open = generation << ReasonBits;
+        return Interlocked.CompareExchange(ref _closeState, open | (long)reason, open) == open;
+    }
+
+    /// <summary>Ends the connection at once: both sockets closed, with RST when <paramref name="reset"/>.</summary>
+    private void Abort(CloseReason reason, bool reset, long generation = -1)
+    {
+        if (!TrySetReason(reason, generation < 0 ? _generation : generation))
+        {
+            return;
+        }
+        Close(_client, reset);
+        Close(_server, reset);
+    }
+
+    private static void Close(Socket? socket, bool reset)
+    {
+        if (socket is null)
+        {
+            return;
+        }
+        if (reset)
+        {
+            socket.Close(0); // SO_LINGER 0: the peer sees a reset, as the other peer did
+        }
+        else
+        {
+            socket.Dispose();
+        }
+    }
+
+    /// <summary>The single release path: counters, access log, sockets, slice and the session itself go back.</summary>
+    private void Release()
+    {
+        TrySetReason(CloseReason.Done, _generation);
+        Volatile.Write(ref _state, (int)State.Idle);
+        var reason = Reason;
+        _context.Stats.Closed(rejected: reason == CloseReason.NoServer);
+        _backend?.MarkClosed(_upstream.Bytes, _downstream.Bytes);
+        if (_context.AccessLog)
+        {
+            WriteAccessLog(reason);
+        }
+        _client?.Dispose();
+        _server?.Dispose();
+        _client = null;
+        _server = null;
+        _backend = null;
+        var slice = _slice;
+        _slice = -1;
+        _home.Return(this, slice);
+    }
+
+    private void WriteAccessLog(CloseReason reason)
+    {
+        var now = _context.Time.GetTimestamp();
+        _context.Log.Info("connection",
+            ("client", SafeRemote(_client)),
+            ("server", _backend?.Name ?? "-"),
+            ("sent", _upstream.Bytes),
+            ("received", _downstream.Bytes),
+            ("tries", _attempt.Tries),
+            ("duration", TimeSpan.FromSeconds((double)(now - _openedAt) / _context.Time.TimestampFrequency)),
+            ("reason", ReasonName(reason)));
+    }
+
+    internal static string ReasonName(CloseReason reason) => reason switch
+    {
+        CloseReason.Done => "done",
+        CloseReason.ClientError => "client-error",
+        CloseReason.ServerError => "server-error",
+        CloseReason.NoServer => "no-server",
+        CloseReason.Idle => "idle",
+        CloseReason.Shutdown => "shutdown",
+        _ => "none",
+    };
+
+    private static string SafeRemote(Socket? socket)
+    {
+        try
+        {
+            return socket?.RemoteEndPoint is IPEndPoint endPoint ? Addresses.Unmap(endPoint).ToString() : "-";
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return "-";
+        }
+    }
+
+    private static ulong ClientAddressHash(Socket client)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        if (client.RemoteEndPoint is IPEndPoint endPoint && Addresses.Unmap(endPoint).Address.TryWriteBytes(bytes, out var written))
+        {
+            return Hashing.Of(bytes[..written]);
+        }
+        return 0;
+    }
+
+    /// <summary>OperationAborted means our own close stopped the operation: nothing for the peer to see.</summary>
+    private static bool IsLocalAbort(SocketError error) => error is SocketError.OperationAborted or SocketError.Shutdown;
+}
