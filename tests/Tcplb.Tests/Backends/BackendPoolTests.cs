@@ -1,0 +1,87 @@
+using Tcplb.Backends;
+using Tcplb.Balancing;
+using Tcplb.Cli;
+using Tcplb.Runtime;
+using Tcplb.Tests.Support;
+
+namespace Tcplb.Tests.Backends;
+
+public class BackendPoolTests
+{
+    private readonly FakeTimeProvider _time = new();
+    private readonly StringWriter _log = new();
+    private static readonly TimeSpan Base = TimeSpan.FromSeconds(10);
+
+    private BackendPool Pool(Backend[] servers) =>
+        new(servers, new RoundRobinBalancer(), Base, _time, new Log(_log, LogLevel.Debug, _time));
+
+    [Fact]
+    public void Pick_SkipsServersTriedForThisClient_ThenGivesUp()
+    {
+        var servers = Servers.Make(3);
+        var pool = Pool(servers);
+        var attempt = new ConnectAttempt();
+        attempt.Begin(0);
+        var picks = new[] { pool.Pick(attempt), pool.Pick(attempt), pool.Pick(attempt) };
+        Assert.Equal(servers.ToHashSet(), picks.Select(p => p!).ToHashSet());
+        Assert.Null(pool.Pick(attempt));
+        Assert.Equal(3, attempt.Tries);
+    }
+
+    [Fact]
+    public void Pick_SkipsServersInCooldown()
+    {
+        var servers = Servers.Make(3);
+        var pool = Pool(servers);
+        pool.ReportConnectFailure(servers[1], "refused");
+        var attempt = new ConnectAttempt();
+        for (var i = 0; i < 10; i++)
+        {
+            attempt.Begin(0);
+            Assert.NotSame(servers[1], pool.Pick(attempt));
+        }
+        Assert.Contains("level=warn msg=\"server down\" server=10.0.0.2:80 cooldown=10s reason=refused", _log.ToString());
+    }
+
+    [Fact]
+    public void Pick_AllDown_TriesTheOneWhoseCooldownEndsFirst()
+    {
+        var servers = Servers.Make(3);
+        var pool = Pool(servers);
+        pool.ReportConnectFailure(servers[2], "refused");
+        _time.Advance(TimeSpan.FromSeconds(1));
+        pool.ReportConnectFailure(servers[0], "refused");
+        pool.ReportConnectFailure(servers[1], "refused");
+        var attempt = new ConnectAttempt();
+        attempt.Begin(0);
+        Assert.Same(servers[2], pool.Pick(attempt));
+        Assert.Same(servers[0], pool.Pick(attempt));
+    }
+
+    [Fact]
+    public void ReportConnected_AfterFailure_LogsServerUpOnce()
+    {
+        var servers = Servers.Make(1);
+        var pool = Pool(servers);
+        pool.ReportConnectFailure(servers[0], "timeout");
+        pool.ReportConnected(servers[0]);
+        pool.ReportConnected(servers[0]);
+        Assert.Single(_log.ToString().Split('\n'), line => line.Contains("msg=\"server up\" server=10.0.0.1:80"));
+    }
+
+    [Fact]
+    public void Replace_KeepsTheStateOfServersThatRemain()
+    {
+        var servers = Servers.Make(3);
+        var pool = Pool(servers);
+        pool.ReportConnectFailure(servers[0], "refused");
+        servers[1].MarkConnected();
+        var fresh = Servers.Make(4, 1, 5, 1, 1).Skip(1).ToArray(); // 10.0.0.2 (weight 5), .3, .4 stay or arrive; .1 goes
+        var (added, removed) = pool.Replace(fresh);
+        Assert.Equal((1, 1), (added, removed));
+        Assert.Same(servers[1], pool.Servers[0]);
+        Assert.Equal((1, 5), (pool.Servers[0].Active, pool.Servers[0].Weight));
+        Assert.Same(servers[2], pool.Servers[1]);
+        Assert.Same(fresh[2], pool.Servers[2]);
+    }
+}
