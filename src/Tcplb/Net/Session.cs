@@ -166,10 +166,16 @@ internal sealed partial class Session
         if (reset)
         {
             socket.Close(0); // SO_LINGER 0: the peer sees a reset, as the other peer did
+            return;
         }
-        else
+        try
         {
-            socket.Dispose();
+            // FIN both ways; the relays' pending receives end, and Release disposes the sockets. Disposing a
+            // socket with an operation pending would make the runtime disconnect it abortively (a reset).
+            socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
         }
     }
 

@@ -1,0 +1,51 @@
+using Tcplb.Tests.Support;
+
+namespace Tcplb.Tests.Integration;
+
+[Collection(NonParallel.Name)]
+public class ConcurrencyTests
+{
+    [Fact]
+    public async Task ThreeThousandConcurrentConnections_AllEcho()
+    {
+        using var echo = new ScriptedBackend(ScriptedBackend.EchoHandler, backlog: 4096);
+        using var balancer = new TestBalancer([echo.EndPoint], new() { MaxConnections = 4096, BufferSize = 4096 });
+        var clients = await Eventually.Within(Task.WhenAll(Enumerable.Range(0, 3000).Select(async i =>
+        {
+            var socket = await balancer.ConnectAsync();
+            var message = BitConverter.GetBytes(i);
+            await socket.SendAsync(message);
+            Assert.Equal(message, await socket.ReadExactlyAsync(message.Length));
+            return socket;
+        })));
+        Assert.Equal(3000, balancer.Balancer.Stats.Active);
+        foreach (var client in clients)
+        {
+            client.Dispose();
+        }
+        balancer.WaitUntilIdle();
+    }
+
+    [Fact]
+    public async Task FullSlab_AcceptingPauses_AndResumesWhenAConnectionEnds()
+    {
+        using var echo = ScriptedBackend.Echo();
+        using var balancer = new TestBalancer([echo.EndPoint], new() { MaxConnections = 2, BufferSize = 1024 });
+        using var first = await balancer.ConnectAsync();
+        using var second = await balancer.ConnectAsync();
+        await first.SendAsync("1"u8.ToArray());
+        await first.ReadExactlyAsync(1);
+        await second.SendAsync("2"u8.ToArray());
+        await second.ReadExactlyAsync(1);
+
+        using var third = await balancer.ConnectAsync(); // completes in the kernel's backlog, not yet accepted
+        await third.SendAsync("3"u8.ToArray());
+        var answer = third.ReadExactlyAsync(1);
+        await Task.Delay(300);
+        Assert.False(answer.IsCompleted, "the third client must wait while both slices are in use");
+        Assert.Equal(2, balancer.Balancer.Stats.Active);
+
+        first.Dispose();
+        Assert.Equal("3"u8.ToArray(), await Eventually.Within(answer));
+    }
+}

@@ -1,0 +1,147 @@
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using Tcplb.Tests.Support;
+
+namespace Tcplb.Tests.Integration;
+
+/// <summary>Byte-exact, full-duplex relaying with half-close and reset, through the balancer on real loopback sockets.</summary>
+public class RelayTests
+{
+    [Fact]
+    public async Task RoundRobin_ThreeServers_EachGetsEveryThirdClient()
+    {
+        using var a = new HttpBackend("a");
+        using var b = new HttpBackend("b");
+        using var c = new HttpBackend("c");
+        using var balancer = new TestBalancer([a.EndPoint, b.EndPoint, c.EndPoint]);
+        var answers = new List<string>();
+        for (var i = 0; i < 30; i++)
+        {
+            answers.Add(await HttpBackend.AskAsync(balancer));
+        }
+        Assert.Equal(Enumerable.Repeat(new[] { "a", "b", "c" }, 10).SelectMany(x => x), answers);
+    }
+
+    [Fact]
+    public async Task FullDuplex_FourParallelStreamsOf16MiB_AreEchoedByteExact()
+    {
+        using var echo = ScriptedBackend.Echo();
+        using var balancer = new TestBalancer([echo.EndPoint]);
+        await Eventually.Within(Task.WhenAll(Enumerable.Range(0, 4).Select(async i =>
+        {
+            var data = new byte[16 * 1024 * 1024];
+            new Random(i).NextBytes(data);
+            using var socket = await balancer.ConnectAsync();
+            var receiving = socket.HashToEndAsync();
+            for (var offset = 0; offset < data.Length; offset += 256 * 1024)
+            {
+                await socket.SendAsync(data.AsMemory(offset, 256 * 1024));
+            }
+            socket.Shutdown(SocketShutdown.Send);
+            var (length, hash) = await receiving;
+            Assert.Equal(data.Length, length);
+            Assert.Equal(Convert.ToHexString(SHA256.HashData(data)), hash);
+        })));
+        balancer.WaitUntilIdle();
+    }
+
+    [Fact]
+    public async Task ClientHalfClose_StillGetsTheFullReply()
+    {
+        var reply = new byte[4 * 1024 * 1024];
+        new Random(5).NextBytes(reply);
+        using var server = new ScriptedBackend(async socket =>
+        {
+            var request = await socket.ReadToEndAsync(); // the client's FIN arrived
+            Assert.Equal("request", Encoding.ASCII.GetString(request));
+            await socket.SendAsync(reply);
+            socket.Shutdown(SocketShutdown.Send);
+        });
+        using var balancer = new TestBalancer([server.EndPoint]);
+        using var client = await balancer.ConnectAsync();
+        await client.SendAsync("request"u8.ToArray());
+        client.Shutdown(SocketShutdown.Send);
+        Assert.Equal(reply, await Eventually.Within(client.ReadToEndAsync()));
+        balancer.WaitUntilIdle();
+    }
+
+    [Fact]
+    public async Task ServerSpeaksFirstAndHalfCloses_TheUploadStillArrivesWhole()
+    {
+        var upload = new byte[8 * 1024 * 1024];
+        new Random(6).NextBytes(upload);
+        var received = new TaskCompletionSource<(long, string)>();
+        using var server = new ScriptedBackend(async socket =>
+        {
+            await socket.SendAsync("220 ready\r\n"u8.ToArray());
+            socket.Shutdown(SocketShutdown.Send);
+            received.SetResult(await socket.HashToEndAsync());
+        });
+        using var balancer = new TestBalancer([server.EndPoint]);
+        using var client = await balancer.ConnectAsync();
+        Assert.Equal("220 ready\r\n", Encoding.ASCII.GetString(await Eventually.Within(client.ReadToEndAsync())));
+        await client.SendAsync(upload);
+        client.Shutdown(SocketShutdown.Send);
+        Assert.Equal((upload.Length, Convert.ToHexString(SHA256.HashData(upload))), await Eventually.Within(received.Task));
+        balancer.WaitUntilIdle();
+    }
+
+    [Fact]
+    public async Task ClientReset_ClosesTheServerSide()
+    {
+        var arrived = new TaskCompletionSource();
+        var serverSaw = new TaskCompletionSource<bool>();
+        using var server = new ScriptedBackend(async socket =>
+        {
+            await socket.ReadExactlyAsync(5);
+            arrived.SetResult();
+            serverSaw.SetResult(await socket.WaitForCloseAsync());
+        });
+        using var balancer = new TestBalancer([server.EndPoint]);
+        var client = await balancer.ConnectAsync();
+        await client.SendAsync("hello"u8.ToArray());
+        await Eventually.Within(arrived.Task);
+        client.LingerState = new LingerOption(true, 0);
+        client.Close(); // RST
+        Assert.False(await Eventually.Within(serverSaw.Task), "the server should see a reset, as the client sent one");
+        balancer.WaitUntilIdle();
+    }
+
+    [Fact]
+    public async Task ServerClose_ReachesTheClient()
+    {
+        using var server = new ScriptedBackend(async socket =>
+        {
+            await socket.SendAsync("bye\n"u8.ToArray());
+            socket.Shutdown(SocketShutdown.Both);
+        });
+        using var balancer = new TestBalancer([server.EndPoint]);
+        using (var client = await balancer.ConnectAsync())
+        {
+            Assert.Equal("bye\n", Encoding.ASCII.GetString(await Eventually.Within(client.ReadToEndAsync())));
+        }
+        balancer.WaitUntilIdle();
+    }
+
+    [Fact]
+    public async Task IdleTimeout_ClosesASilentConnection_ButNotABusyOne()
+    {
+        using var echo = ScriptedBackend.Echo();
+        using var balancer = new TestBalancer([echo.EndPoint], new() { IdleTimeout = TimeSpan.FromSeconds(2), AccessLog = true });
+        using var silent = await balancer.ConnectAsync();
+        using var busy = await balancer.ConnectAsync();
+        var closed = silent.WaitForCloseAsync();
+        var buffer = new byte[1];
+        for (var i = 0; !closed.IsCompleted; i++)
+        {
+            await busy.SendAsync(new[] { (byte)i });
+            Assert.Equal(1, await busy.ReceiveAsync(buffer));
+            Assert.True(i < 2000, "the silent connection was never closed");
+            await Task.Delay(100); // twenty pings per idle timeout: the busy connection never idles
+        }
+        Assert.True(await closed, "idle connections are closed with FIN");
+        await busy.SendAsync("x"u8.ToArray());
+        Assert.True(1 == await busy.ReceiveAsync(buffer), balancer.LogText);
+    }
+}
