@@ -1,0 +1,131 @@
+using System.Net;
+using System.Net.Sockets;
+using Tcplb.Backends;
+using Tcplb.Cli;
+using Tcplb.Runtime;
+
+// allocation-probe chunks|connections: relays through an in-process balancer and prints the bytes allocated
+// process-wide, as "allocated=N operations=M". The client and the server use blocking sockets, which
+// allocate nothing per call, so whatever is counted is the balancer's.
+if (args.Length != 1 || args[0] is not ("chunks" or "connections"))
+{
+    Console.Error.WriteLine("usage: allocation-probe chunks|connections");
+    return 2;
+}
+
+using var server = new BlockingEchoServer();
+var log = new Log(TextWriter.Null, LogLevel.Error, TimeProvider.System);
+using var balancer = new LoadBalancer(new Options { MaxConnections = 64 },
+    [new Backend(server.EndPoint, server.EndPoint.ToString(), 1)], log, TimeProvider.System, new Random(1), IPAddress.Loopback);
+balancer.Start();
+var chunk = new byte[1024];
+var reply = new byte[1024];
+
+long operations;
+long allocated;
+if (args[0] == "chunks")
+{
+    using var client = Connect(balancer.LocalEndPoint);
+    PingPong(client, chunk, reply, 5_000); // warm-up: JIT tiers, thread pool, socket engine
+    operations = 10_000;
+    var before = GC.GetTotalAllocatedBytes(precise: true);
+    PingPong(client, chunk, reply, (int)operations);
+    allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+}
+else
+{
+    OpenRelayClose(balancer, chunk, reply, 500);
+    operations = 1_000;
+    var before = GC.GetTotalAllocatedBytes(precise: true);
+    OpenRelayClose(balancer, chunk, reply, (int)operations);
+    allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+}
+Console.WriteLine($"allocated={allocated} operations={operations}");
+return 0;
+
+static Socket Connect(IPEndPoint endPoint)
+{
+    var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+    socket.Connect(endPoint);
+    return socket;
+}
+
+// One chunk each way per round trip.
+static void PingPong(Socket client, byte[] chunk, byte[] reply, int times)
+{
+    for (var i = 0; i < times; i++)
+    {
+        client.Send(chunk);
+        var received = 0;
+        while (received < reply.Length)
+        {
+            received += client.Receive(reply, received, reply.Length - received, SocketFlags.None);
+        }
+    }
+}
+
+static void OpenRelayClose(LoadBalancer balancer, byte[] chunk, byte[] reply, int times)
+{
+    for (var i = 0; i < times; i++)
+    {
+        using var client = Connect(balancer.LocalEndPoint);
+        PingPong(client, chunk, reply, 1);
+        client.Shutdown(SocketShutdown.Send);
+        while (client.Receive(reply) > 0)
+        {
+        }
+    }
+    while (balancer.Stats.Active > 0)
+    {
+        Thread.Sleep(1);
+    }
+}
+
+/// <summary>An echo server on blocking sockets, one connection at a time, allocating nothing per chunk.</summary>
+internal sealed class BlockingEchoServer : IDisposable
+{
+    private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+
+    public BlockingEchoServer()
+    {
+        _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _listener.Listen(1024);
+        new Thread(AcceptLoop) { IsBackground = true }.Start();
+    }
+
+    public IPEndPoint EndPoint => (IPEndPoint)_listener.LocalEndPoint!;
+
+    private void AcceptLoop()
+    {
+        var buffer = new byte[64 * 1024];
+        while (true)
+        {
+            Socket socket;
+            try
+            {
+                socket = _listener.Accept();
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+            using (socket)
+            {
+                try
+                {
+                    int n;
+                    while ((n = socket.Receive(buffer)) > 0)
+                    {
+                        socket.Send(buffer, 0, n, SocketFlags.None);
+                    }
+                    socket.Shutdown(SocketShutdown.Send);
+                }
+                catch (SocketException)
+                {
+                }
+            }
+        }
+    }
+
+    public void Dispose() => _listener.Dispose();
+}
