@@ -36,9 +36,13 @@ internal sealed class HttpBackend : IDisposable
     public void Dispose() => _listener.Dispose();
 
     /// <summary>One request on a new connection through <paramref name="balancer"/>; returns the name of the server that answered.</summary>
-    public static async Task<string> AskAsync(TestBalancer balancer)
+    public static Task<string> AskAsync(TestBalancer balancer) => AskAsync(balancer.EndPoint);
+
+    /// <summary>One request on a new connection to <paramref name="endPoint"/>; returns the name of the server that answered.</summary>
+    public static async Task<string> AskAsync(IPEndPoint endPoint)
     {
-        using var socket = await balancer.ConnectAsync();
+        using var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await socket.ConnectAsync(endPoint);
         await socket.SendAsync("GET /test_endpoint HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"u8.ToArray());
         var response = Encoding.ASCII.GetString(await Eventually.Within(socket.ReadToEndAsync()));
         Assert.StartsWith("HTTP/1.1 200 OK", response);

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Tcplb.Tests.Support;
+
+/// <summary>The published Native AOT binary (artifacts/tcplb, made by scripts/build), run as a user would.</summary>
+internal sealed partial class TcplbProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _stderr = new();
+    private readonly StringBuilder _stdout = new();
+
+    private TcplbProcess(Process process)
+    {
+        _process = process;
+        process.ErrorDataReceived += (_, e) => { lock (_stderr) { _stderr.AppendLine(e.Data); } };
+        process.OutputDataReceived += (_, e) => { lock (_stdout) { _stdout.AppendLine(e.Data); } };
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+    }
+
+    public static string RepoRoot
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "tcplb.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+            throw new InvalidOperationException("tcplb.sln not found above " + AppContext.BaseDirectory);
+        }
+    }
+
+    public static string BinaryPath
+    {
+        get
+        {
+            var path = Path.Combine(RepoRoot, "artifacts", "tcplb");
+            Assert.True(File.Exists(path), $"{path} is missing: run scripts/build (scripts/test does)");
+            return path;
+        }
+    }
+
+    public string StandardError { get { lock (_stderr) { return _stderr.ToString(); } } }
+
+    public string StandardOutput { get { lock (_stdout) { return _stdout.ToString(); } } }
+
+    public int Id => _process.Id;
+
+    public static TcplbProcess Start(string workingDirectory, params string[] args)
+    {
+        var start = new ProcessStartInfo(BinaryPath, args)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("TCPLB_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+        return new TcplbProcess(Process.Start(start)!);
+    }
+
+    /// <summary>Runs to the end; returns the exit code.</summary>
+    public static (int ExitCode, string Stdout, string Stderr) Run(string workingDirectory, params string[] args)
+    {
+        using var process = Start(workingDirectory, args);
+        var code = process.WaitForExit();
+        return (code, process.StandardOutput, process.StandardError);
+    }
+
+    public int WaitForExit()
+    {
+        Assert.True(_process.WaitForExit(Eventually.Patience), "tcplb did not exit; stderr: " + StandardError);
+        _process.WaitForExit(); // flushes the redirected output
+        return _process.ExitCode;
+    }
+
+    public void WaitForLog(string text) => Eventually.True(() => StandardError.Contains(text, StringComparison.Ordinal), () => StandardError);
+
+    public void Signal(int signal) => Assert.Equal(0, Kill(_process.Id, signal));
+
+    public const int SigTerm = 15;
+    public const int SigHup = 1;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
+    /// <summary>A port that was free a moment ago.</summary>
+    public static int FreePort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            _process.WaitForExit();
+        }
+        _process.Dispose();
+    }
+}
+
+/// <summary>A temporary directory, removed at the end.</summary>
+internal sealed class TempDirectory : IDisposable
+{
+    public TempDirectory() => Directory.CreateDirectory(Path);
+
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "tcplb-test-" + Guid.NewGuid().ToString("N"));
+
+    public string Write(string name, string text)
+    {
+        var file = System.IO.Path.Combine(Path, name);
+        File.WriteAllText(file, text);
+        return file;
+    }
+
+    public void Dispose() => Directory.Delete(Path, recursive: true);
+}
