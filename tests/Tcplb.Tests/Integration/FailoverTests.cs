@@ -56,7 +56,7 @@ public class FailoverTests
                 // The reset can overtake the client's own view of its finished handshake.
             }
         }
-        Assert.Equal(3, balancer.Balancer.Stats.Rejected);
+        Eventually.True(() => balancer.Balancer.Stats.Rejected == 3, () => $"rejected={balancer.Balancer.Stats.Rejected}");
 
         a.Restart(); // both still in their one-minute cooldown: the last resort finds a at once
         Assert.Equal("a", await HttpBackend.AskAsync(balancer));
