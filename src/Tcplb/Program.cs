@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Tcplb.Admin;
 using Tcplb.Cli;
 using Tcplb.Config;
 using Tcplb.Runtime;
@@ -78,11 +79,33 @@ internal static class Program
             return ExitFailure;
         }
 
+        AdminServer? admin = null;
+        if (options.Admin is not null)
+        {
+            try
+            {
+                admin = new AdminServer(options.Admin, balancer);
+            }
+            catch (SocketException e)
+            {
+                balancer.Dispose();
+                error.WriteLine($"tcplb: cannot listen on admin address {options.Admin}: {e.Message}");
+                return ExitFailure;
+            }
+        }
+
         using (balancer)
+        using (admin)
+        using (var meter = new TcplbMeter(balancer))
         using (var reloader = new HostsReloader(options.HostsPath, entries, balancer, resolver, options.ResolveInterval, log))
         using (var shutdown = new ShutdownSignals(log, reloader.RequestReload))
         {
             balancer.Start();
+            admin?.Start();
+            if (admin is not null)
+            {
+                log.Info("admin listening", ("address", admin.LocalEndPoint));
+            }
             log.Info("listening", ("port", balancer.LocalEndPoint.Port), ("servers", servers.Count), ("balance", OptionsParser.PolicyName(options.Balance)),
                 ("max_conns", options.MaxConnections));
             shutdown.WaitForStop();

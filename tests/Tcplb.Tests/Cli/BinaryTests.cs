@@ -64,6 +64,36 @@ public class BinaryTests
     }
 
     [Fact]
+    public async Task Sighup_RereadsTheHostsFile_AndAdminShowsTheNewServer()
+    {
+        using var a = new HttpBackend("a");
+        using var b = new HttpBackend("b");
+        using var dir = new TempDirectory();
+        dir.Write("hosts", $"127.0.0.1:{a.Port}\n");
+        var port = TcplbProcess.FreePort();
+        var adminPort = TcplbProcess.FreePort();
+        using var tcplb = TcplbProcess.Start(dir.Path, port.ToString(), "--admin", $"127.0.0.1:{adminPort}", "--resolve-interval", "0");
+        tcplb.WaitForLog("msg=listening");
+        var endPoint = new IPEndPoint(IPAddress.Loopback, port);
+        Assert.Equal("a", await HttpBackend.AskAsync(endPoint));
+
+        // Same size and a restored modification time: only the signal can reveal the change.
+        var hosts = Path.Combine(dir.Path, "hosts");
+        var written = File.GetLastWriteTimeUtc(hosts);
+        dir.Write("hosts", $"127.0.0.1:{b.Port}\n");
+        File.SetLastWriteTimeUtc(hosts, written);
+        tcplb.Signal(TcplbProcess.SigHup);
+        tcplb.WaitForLog("msg=\"hosts file reloaded\" servers=1 added=1 removed=1");
+        Assert.Equal("b", await HttpBackend.AskAsync(endPoint));
+
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync($"http://127.0.0.1:{adminPort}/metrics");
+        Assert.Contains($"tcplb_backend_up{{backend=\"127.0.0.1:{b.Port}\"}} 1", metrics);
+        tcplb.Signal(TcplbProcess.SigTerm);
+        Assert.Equal(0, tcplb.WaitForExit());
+    }
+
+    [Fact]
     public void Help_And_Version_ExitZero()
     {
         using var dir = new TempDirectory();

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
 using Tcplb.Tests.Support;
 
 namespace Tcplb.Tests.Integration;
@@ -143,5 +144,21 @@ public class RelayTests
         Assert.True(await closed, "idle connections are closed with FIN");
         await busy.SendAsync("x"u8.ToArray());
         Assert.True(1 == await busy.ReceiveAsync(buffer), balancer.LogText);
+    }
+
+    [Fact]
+    public async Task AccessLog_OneLinePerFinishedConnection_WithBytesAndReason()
+    {
+        using var echo = ScriptedBackend.Echo();
+        using var balancer = new TestBalancer([echo.EndPoint], new() { AccessLog = true });
+        using (var client = await balancer.ConnectAsync())
+        {
+            await client.SendAsync("12345"u8.ToArray());
+            client.Shutdown(SocketShutdown.Send);
+            await Eventually.Within(client.ReadToEndAsync());
+        }
+        balancer.WaitUntilIdle();
+        Assert.Matches($@"level=info msg=connection client=127\.0\.0\.1:\d+ server={Regex.Escape(echo.EndPoint.ToString())} sent=5 received=5 tries=1 duration=\S+ reason=done",
+            balancer.LogText);
     }
 }

@@ -1,0 +1,43 @@
+namespace Tcplb.Admin;
+
+/// <summary>Process figures that cost nothing to read: resident memory, open descriptors, uptime (Linux /proc).</summary>
+internal static class ProcessFigures
+{
+    private static readonly long StartedAt = Environment.TickCount64;
+    private static readonly long PageSize = Environment.SystemPageSize;
+
+    public static double UptimeSeconds => (Environment.TickCount64 - StartedAt) / 1000.0;
+
+    /// <summary>Resident set size in bytes, from the second field of /proc/self/statm; 0 where unavailable.</summary>
+    public static long ResidentBytes
+    {
+        get
+        {
+            try
+            {
+                var fields = File.ReadAllText("/proc/self/statm").Split(' ');
+                return fields.Length > 1 && long.TryParse(fields[1], out var pages) ? pages * PageSize : 0;
+            }
+            catch (IOException)
+            {
+                return 0;
+            }
+        }
+    }
+
+    /// <summary>Open file descriptors (sockets included); 0 where unavailable.</summary>
+    public static int OpenDescriptors
+    {
+        get
+        {
+            try
+            {
+                return Directory.EnumerateFileSystemEntries("/proc/self/fd").Count();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return 0;
+            }
+        }
+    }
+}
