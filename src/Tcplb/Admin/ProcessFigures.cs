@@ -1,12 +1,9 @@
 namespace Tcplb.Admin;
 
-/// <summary>Process figures that cost nothing to read: resident memory, open descriptors, uptime (Linux /proc).</summary>
+/// <summary>Process figures that cost nothing to read: resident memory and open descriptors (Linux /proc).</summary>
 internal static class ProcessFigures
 {
-    private static readonly long StartedAt = Environment.TickCount64;
     private static readonly long PageSize = Environment.SystemPageSize;
-
-    public static double UptimeSeconds => (Environment.TickCount64 - StartedAt) / 1000.0;
 
     /// <summary>Resident set size in bytes, from the second field of /proc/self/statm; 0 where unavailable.</summary>
     public static long ResidentBytes

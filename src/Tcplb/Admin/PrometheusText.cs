@@ -30,7 +30,7 @@ internal static class PrometheusText
         Metric(text, "tcplb_buffer_slices", "gauge", "Slab slices in all (--max-conns).", balancer.Context.Slab.Capacity);
         Metric(text, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.", ProcessFigures.ResidentBytes);
         Metric(text, "process_open_fds", "gauge", "Open file descriptors, sockets included.", ProcessFigures.OpenDescriptors);
-        Metric(text, "tcplb_uptime_seconds", "gauge", "Seconds since the process started.", ProcessFigures.UptimeSeconds);
+        Metric(text, "tcplb_uptime_seconds", "gauge", "Seconds since the balancer started.", Math.Round(balancer.Uptime.TotalSeconds, 3));
         return text.ToString();
     }
 

@@ -15,7 +15,7 @@ internal static class StatusJson
             var now = time.GetTimestamp();
             json.WriteStartObject();
             json.WriteBoolean("accepting", balancer.Accepting);
-            json.WriteNumber("uptime_seconds", Math.Round(ProcessFigures.UptimeSeconds, 1));
+            json.WriteNumber("uptime_seconds", Math.Round(balancer.Uptime.TotalSeconds, 1));
             json.WriteStartObject("connections");
             json.WriteNumber("active", balancer.Stats.Active);
             json.WriteNumber("total", balancer.Stats.Total);

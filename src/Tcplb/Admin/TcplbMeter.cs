@@ -14,6 +14,8 @@ internal sealed class TcplbMeter : IDisposable
 
     private readonly Meter _meter = new(Name);
 
+    public Meter Meter => _meter;
+
     public TcplbMeter(LoadBalancer balancer)
     {
         var stats = balancer.Stats;

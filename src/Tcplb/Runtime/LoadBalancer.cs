@@ -16,9 +16,11 @@ internal sealed class LoadBalancer : IDisposable
 {
     private readonly Listener _listener;
     private readonly TimeoutThread _timeouts;
+    private readonly long _createdAt;
 
     public LoadBalancer(Options options, IReadOnlyList<Backend> servers, Log log, TimeProvider time, Random random, IPAddress? bindAddress = null)
     {
+        _createdAt = time.GetTimestamp();
         var slab = new BufferSlab(options.MaxConnections, 2 * options.BufferSize);
         Pool = new BackendPool(servers, BalancerFactory.Create(options.Balance, random), options.Cooldown, time, log);
         Context = new ProxyContext(options, Pool, slab, time, log);
@@ -38,6 +40,8 @@ internal sealed class LoadBalancer : IDisposable
     public IPEndPoint LocalEndPoint => _listener.LocalEndPoint;
 
     public bool Accepting { get; private set; }
+
+    public TimeSpan Uptime => Context.Time.GetElapsedTime(_createdAt);
 
     public void Start()
     {

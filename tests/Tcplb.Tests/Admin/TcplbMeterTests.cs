@@ -1,0 +1,44 @@
+using System.Diagnostics.Metrics;
+using Tcplb.Admin;
+using Tcplb.Tests.Support;
+
+namespace Tcplb.Tests.Admin;
+
+public class TcplbMeterTests
+{
+    [Fact]
+    public async Task Meter_PublishesConnectionAndServerFigures()
+    {
+        using var echo = ScriptedBackend.Echo();
+        using var balancer = new TestBalancer([echo.EndPoint]);
+        using var meter = new TcplbMeter(balancer.Balancer);
+        using (var client = await balancer.ConnectAsync())
+        {
+            await client.SendAsync("x"u8.ToArray());
+            await client.ReadExactlyAsync(1);
+        }
+        balancer.WaitUntilIdle();
+
+        var seen = new Dictionary<string, long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, meter.Meter)) // this balancer's, not another test's
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            var backend = tags.Length > 0 ? $"[{tags[0].Value}]" : "";
+            seen[instrument.Name + backend] = value;
+        });
+        listener.Start();
+        listener.RecordObservableInstruments();
+
+        Assert.Equal(1, seen["tcplb.connections.total"]);
+        Assert.Equal(0, seen["tcplb.connections.active"]);
+        Assert.Equal(1, seen[$"tcplb.backend.connections.total[{echo.EndPoint}]"]);
+        Assert.Equal(1, seen[$"tcplb.backend.up[{echo.EndPoint}]"]);
+    }
+}
