@@ -27,10 +27,20 @@ if (args[0] == "chunks")
 {
     using var client = Connect(balancer.LocalEndPoint);
     PingPong(client, chunk, reply, 5_000); // warm-up: JIT tiers, thread pool, socket engine
+    // Three windows; the least is reported. A per-chunk allocation shows in every window, while the
+    // runtime's thread pool now and then replaces a 1 KB work-queue segment, whatever the work items are.
     operations = 10_000;
-    var before = GC.GetTotalAllocatedBytes(precise: true);
-    PingPong(client, chunk, reply, (int)operations);
-    allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+    allocated = long.MaxValue;
+    var most = 0L;
+    for (var window = 0; window < 3; window++)
+    {
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        PingPong(client, chunk, reply, (int)operations);
+        var bytes = GC.GetTotalAllocatedBytes(precise: true) - before;
+        allocated = Math.Min(allocated, bytes);
+        most = Math.Max(most, bytes);
+    }
+    Console.WriteLine($"most={most}");
 }
 else
 {

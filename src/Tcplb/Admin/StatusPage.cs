@@ -16,7 +16,7 @@ internal static class StatusPage
           .summary { color: #555; margin-bottom: 1em; }
           table { border-collapse: collapse; background: #fff; box-shadow: 0 1px 3px #0002; }
           th, td { padding: .45em .9em; text-align: right; border-bottom: 1px solid #eee; }
-          th:first-child, td:first-child, td.state { text-align: left; }
+          th:nth-child(-n+3), td:nth-child(-n+3) { text-align: left; }
           th { background: #f0f0f0; font-weight: 600; }
           .up { color: #0a7d2c; font-weight: 600; }
           .down { color: #b3261e; font-weight: 600; }
