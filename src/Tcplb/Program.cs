@@ -114,6 +114,7 @@ internal static class Program
             if (!balancer.WaitForDrain(options.Drain))
             {
                 log.Warn("drain time over; closing the remaining connections", ("connections", balancer.Stats.Active));
+                balancer.CloseAll();
             }
             log.Info("stopped");
         }

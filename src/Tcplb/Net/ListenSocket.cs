@@ -39,6 +39,8 @@ internal static class ListenSocket
             // Restart without waiting for TIME_WAIT to clear; Linux still refuses a port another socket listens on.
             socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             socket.NoDelay = true;
+            // Accepted sockets inherit keep-alive from the listener: dead clients that never send FIN or RST are found.
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
             socket.Bind(endPoint);
             socket.Listen(Backlog);
             return socket;

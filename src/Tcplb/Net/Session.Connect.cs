@@ -31,6 +31,7 @@ internal sealed partial class Session
             try
             {
                 socket = new Socket(server.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
             }
             catch (SocketException e)
             {

@@ -125,6 +125,15 @@ internal sealed partial class Session
         }
     }
 
+    /// <summary>Ends a relaying connection with FIN both ways, when the drain time is over.</summary>
+    public void CloseForShutdown()
+    {
+        if ((State)Volatile.Read(ref _state) == State.Relaying)
+        {
+            Abort(CloseReason.Shutdown, reset: false, Volatile.Read(ref _closeState) >> ReasonBits);
+        }
+    }
+
     private void StartRelaying(Socket server)
     {
         _server = server;

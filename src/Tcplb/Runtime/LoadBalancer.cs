@@ -72,6 +72,16 @@ internal sealed class LoadBalancer : IDisposable
         return true;
     }
 
+    /// <summary>Closes every remaining connection (FIN both ways) and waits a moment for them to be released.</summary>
+    public void CloseAll()
+    {
+        foreach (var session in Sessions.All)
+        {
+            session.CloseForShutdown();
+        }
+        WaitForDrain(TimeSpan.FromSeconds(1));
+    }
+
     public void Dispose()
     {
         if (Accepting)

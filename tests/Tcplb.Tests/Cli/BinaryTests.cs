@@ -94,6 +94,27 @@ public class BinaryTests
     }
 
     [Fact]
+    public async Task DrainTimeOver_RemainingConnectionsAreClosedWithFin_AndExitIsZero()
+    {
+        using var echo = ScriptedBackend.Echo();
+        using var dir = new TempDirectory();
+        dir.Write("hosts", $"{echo.EndPoint}\n");
+        var port = TcplbProcess.FreePort();
+        using var tcplb = TcplbProcess.Start(dir.Path, port.ToString(), "--drain", "200ms", "--access-log");
+        tcplb.WaitForLog("msg=listening");
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(IPAddress.Loopback, port);
+        await client.SendAsync("x"u8.ToArray());
+        await client.ReadExactlyAsync(1);
+
+        tcplb.Signal(TcplbProcess.SigTerm);
+        Assert.True(await Eventually.Within(client.WaitForCloseAsync()), "closed with FIN");
+        Assert.Equal(0, tcplb.WaitForExit());
+        Assert.Contains("msg=\"drain time over; closing the remaining connections\" connections=1", tcplb.StandardError);
+        Assert.Contains("reason=shutdown", tcplb.StandardError);
+    }
+
+    [Fact]
     public void Help_And_Version_ExitZero()
     {
         using var dir = new TempDirectory();
