@@ -1,0 +1,236 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # the tables and CMD are read by scripts/bench
+# Backends and targets of scripts/bench (sourced after procs.sh).
+#
+# A target is what the load generator talks to. `direct` is the backend
+# itself; the others are proxies started fresh for each measurement with a
+# config written here. Each target's command line is built by target_cmd, so
+# the same command serves a measurement and the start-up timing.
+#
+# Backend sets: "http" = the two nginx backends (the proxies balance across
+# them; `direct` talks to the first), "iperf" = the iperf3 server alone
+# (iperf3's control and data connections must all reach the same server).
+
+BACKEND1_PORT=18080
+BACKEND2_PORT=18081
+IPERF_PORT=15201
+NGINX_STREAM_MODULE=/usr/lib/nginx/modules/ngx_stream_module.so
+
+# Every target, in report order. Proxies listen on 17000 + their index.
+ALL_TARGETS=(direct tcplb tcplb-inline haproxy1 haproxy2 nginx-stream1 nginx-stream-auto nginx-http)
+DEFAULT_TARGETS=(direct tcplb haproxy1 haproxy2 nginx-stream1 nginx-stream-auto nginx-http)
+
+# tcplb variants: target name -> environment (space-separated NAME=VALUE) and
+# extra arguments. A new variant is one line in each table plus its name in
+# ALL_TARGETS (and DEFAULT_TARGETS to run it by default).
+declare -A TCPLB_ENV=(
+    [tcplb]=""
+    [tcplb-inline]="DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1"
+)
+declare -A TCPLB_ARGS=(
+    [tcplb]=""
+    [tcplb-inline]=""
+)
+
+declare -A TARGET_NOTE=(
+    [direct]="the backend itself (first nginx backend; iperf3 server for bulk)"
+    [tcplb]="artifacts/tcplb, defaults"
+    [tcplb-inline]="artifacts/tcplb with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1"
+    [haproxy1]="HAProxy mode tcp, nbthread 1"
+    [haproxy2]="HAProxy mode tcp, nbthread 2"
+    [nginx-stream1]="nginx stream proxy_pass, worker_processes 1"
+    [nginx-stream-auto]="nginx stream proxy_pass, worker_processes auto"
+    [nginx-http]="nginx http: upstream block + location / { proxy_pass http://backend; }, worker_processes auto"
+)
+
+target_port() {
+    local name=$1 i
+    [[ $name == direct ]] && { echo "$BACKEND1_PORT"; return; }
+    for i in "${!ALL_TARGETS[@]}"; do
+        [[ ${ALL_TARGETS[i]} == "$name" ]] && { echo $((17000 + i)); return; }
+    done
+    return 1
+}
+
+# direct_port SET — where `direct` sends the load for a backend set.
+direct_port() {
+    [[ $1 == iperf ]] && echo "$IPERF_PORT" || echo "$BACKEND1_PORT"
+}
+
+# http_only NAME — targets that cannot carry non-HTTP traffic (bulk).
+http_only() {
+    [[ $1 == nginx-http ]]
+}
+
+# upstream_addrs SET — the backend addresses of a set, one per line.
+upstream_addrs() {
+    if [[ $1 == iperf ]]; then
+        echo "127.0.0.1:$IPERF_PORT"
+    else
+        printf '127.0.0.1:%s\n' "$BACKEND1_PORT" "$BACKEND2_PORT"
+    fi
+}
+
+# Lines shared by every nginx config: files under its own prefix, no access
+# log, enough descriptors for 1,000 clients plus their upstreams (the stock
+# worker_connections 512 cannot), and the process kept in the foreground so
+# that its PID is the one spawn saw.
+nginx_common() {
+    local prefix=$1 workers=$2 errors=${3:-$1/error.log}
+    cat <<EOF
+daemon off;
+master_process on;
+worker_processes $workers;
+worker_rlimit_nofile 20000;
+pid $prefix/nginx.pid;
+error_log $errors warn;
+events { worker_connections 19000; }
+EOF
+}
+
+nginx_http_temp_paths() {
+    local prefix=$1
+    cat <<EOF
+    client_body_temp_path $prefix/client_body;
+    proxy_temp_path $prefix/proxy;
+    fastcgi_temp_path $prefix/fastcgi;
+    uwsgi_temp_path $prefix/uwsgi;
+    scgi_temp_path $prefix/scgi;
+EOF
+}
+
+# write_backend_conf PREFIX PORT ERROR_LOG — the backend: one worker answering 200 "ok"
+# with keep-alive; keepalive_requests raised so that it does not close every
+# connection after 1,000 requests.
+write_backend_conf() {
+    local prefix=$1 port=$2 errors=$3
+    mkdir -p "$prefix"
+    {
+        nginx_common "$prefix" 1 "$errors"
+        cat <<EOF
+http {
+    access_log off;
+$(nginx_http_temp_paths "$prefix")
+    keepalive_requests 1000000;
+    keepalive_timeout 300s;
+    server {
+        listen 127.0.0.1:$port backlog=4096;
+        location / { return 200 "ok\n"; }
+    }
+}
+EOF
+    } >"$prefix/nginx.conf"
+}
+
+write_nginx_stream_conf() {
+    local prefix=$1 port=$2 workers=$3 set=$4
+    mkdir -p "$prefix"
+    {
+        echo "load_module $NGINX_STREAM_MODULE;"
+        nginx_common "$prefix" "$workers"
+        echo "stream {"
+        echo "    upstream backend {"
+        upstream_addrs "$set" | sed 's/^/        server /; s/$/;/'
+        echo "    }"
+        echo "    server { listen 127.0.0.1:$port backlog=4096; proxy_pass backend; }"
+        echo "}"
+    } >"$prefix/nginx.conf"
+}
+
+# The HTTP proxy as a user would write it: a plain upstream block and
+# `location / { proxy_pass http://backend; }`, so no upstream keep-alive
+# (each request opens a new connection to a backend). Only what the machine
+# needs is added: descriptors, temp paths, no access log.
+write_nginx_http_conf() {
+    local prefix=$1 port=$2 set=$3
+    mkdir -p "$prefix"
+    {
+        nginx_common "$prefix" auto
+        echo "http {"
+        echo "    access_log off;"
+        nginx_http_temp_paths "$prefix"
+        echo "    upstream backend {"
+        upstream_addrs "$set" | sed 's/^/        server /; s/$/;/'
+        echo "    }"
+        echo "    server {"
+        echo "        listen 127.0.0.1:$port backlog=4096;"
+        echo "        location / { proxy_pass http://backend; }"
+        echo "    }"
+        echo "}"
+    } >"$prefix/nginx.conf"
+}
+
+# HAProxy in mode tcp. maxconn leaves room under the 20,000 descriptors a
+# process may open here: two sockets per connection plus HAProxy's own.
+write_haproxy_cfg() {
+    local file=$1 port=$2 threads=$3 set=$4 i=0 addr
+    {
+        cat <<EOF
+global
+    nbthread $threads
+    maxconn 9900
+defaults
+    mode tcp
+    maxconn 9900
+    timeout connect 5s
+    timeout client 10m
+    timeout server 10m
+frontend bench
+    bind 127.0.0.1:$port
+    default_backend servers
+backend servers
+    balance roundrobin
+EOF
+        while read -r addr; do
+            i=$((i + 1))
+            echo "    server s$i $addr"
+        done < <(upstream_addrs "$set")
+    } >"$file"
+}
+
+# target_cmd NAME SET DIR — the command that runs proxy NAME for backend set
+# SET, its files under DIR, into the array CMD (empty for direct).
+target_cmd() {
+    local name=$1 set=$2 dir=$3 port
+    port=$(target_port "$name")
+    CMD=()
+    mkdir -p "$dir"
+    case $name in
+        direct) ;;
+        tcplb*)
+            upstream_addrs "$set" >"$dir/hosts"
+            # shellcheck disable=SC2206 # the tables hold space-separated words
+            CMD=(env ${TCPLB_ENV[$name]} "$TCPLB_BIN" "$port" --hosts "$dir/hosts" ${TCPLB_ARGS[$name]})
+            ;;
+        haproxy*)
+            write_haproxy_cfg "$dir/haproxy.cfg" "$port" "${name#haproxy}" "$set"
+            CMD=(haproxy -db -f "$dir/haproxy.cfg")
+            ;;
+        nginx-stream1 | nginx-stream-auto)
+            local workers=1
+            [[ $name == nginx-stream-auto ]] && workers=auto
+            write_nginx_stream_conf "$dir" "$port" "$workers" "$set"
+            CMD=(nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log")
+            ;;
+        nginx-http)
+            write_nginx_http_conf "$dir" "$port" "$set"
+            CMD=(nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log")
+            ;;
+        *)
+            echo "unknown target: $name" >&2
+            return 2
+            ;;
+    esac
+}
+
+# binary_bytes NAME — the size of what must be installed to run the target:
+# the executable (plus the stream module for nginx stream). Shared libraries
+# of the distribution are not counted.
+binary_bytes() {
+    case $1 in
+        tcplb*) stat -c %s "$TCPLB_BIN" ;;
+        haproxy*) stat -c %s "$(command -v haproxy)" ;;
+        nginx-stream*) echo $(($(stat -c %s "$(command -v nginx)") + $(stat -c %s "$NGINX_STREAM_MODULE"))) ;;
+        nginx-http) stat -c %s "$(command -v nginx)" ;;
+    esac
+}
