@@ -17,7 +17,7 @@ IPERF_PORT=15201
 NGINX_STREAM_MODULE=/usr/lib/nginx/modules/ngx_stream_module.so
 
 # Every target, in report order. Proxies listen on 17000 + their index.
-ALL_TARGETS=(direct tcplb tcplb-inline haproxy1 haproxy2 nginx-stream1 nginx-stream-auto nginx-http)
+ALL_TARGETS=(direct tcplb tcplb-threadpool tcplb-1engine tcplb-64k haproxy1 haproxy2 nginx-stream1 nginx-stream-auto nginx-http)
 DEFAULT_TARGETS=(direct tcplb haproxy1 haproxy2 nginx-stream1 nginx-stream-auto nginx-http)
 
 # tcplb variants: target name -> environment (space-separated NAME=VALUE) and
@@ -25,17 +25,23 @@ DEFAULT_TARGETS=(direct tcplb haproxy1 haproxy2 nginx-stream1 nginx-stream-auto 
 # ALL_TARGETS (and DEFAULT_TARGETS to run it by default).
 declare -A TCPLB_ENV=(
     [tcplb]=""
-    [tcplb-inline]="DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1"
+    [tcplb-threadpool]="DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0"
+    [tcplb-1engine]="DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT=1"
+    [tcplb-64k]=""
 )
 declare -A TCPLB_ARGS=(
     [tcplb]=""
-    [tcplb-inline]=""
+    [tcplb-threadpool]=""
+    [tcplb-1engine]=""
+    [tcplb-64k]="--buffer-size 65536"
 )
 
 declare -A TARGET_NOTE=(
     [direct]="the backend itself (first nginx backend; iperf3 server for bulk)"
     [tcplb]="artifacts/tcplb, defaults"
-    [tcplb-inline]="artifacts/tcplb with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1"
+    [tcplb-threadpool]="artifacts/tcplb with socket completions dispatched to the thread pool (INLINE_COMPLETIONS=0)"
+    [tcplb-1engine]="artifacts/tcplb with one socket engine thread (DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT=1)"
+    [tcplb-64k]="artifacts/tcplb --buffer-size 65536"
     [haproxy1]="HAProxy mode tcp, nbthread 1"
     [haproxy2]="HAProxy mode tcp, nbthread 2"
     [nginx-stream1]="nginx stream proxy_pass, worker_processes 1"

@@ -14,6 +14,7 @@ internal static class Program
 
     public static int Main(string[] args)
     {
+        SocketEngine.PreferInlineCompletions();
         var error = Console.Error;
         Command command;
         try

@@ -13,6 +13,7 @@ if (args.Length != 1 || args[0] is not ("chunks" or "connections"))
     return 2;
 }
 
+SocketEngine.PreferInlineCompletions(); // as the product runs
 using var server = new BlockingEchoServer();
 var log = new Log(TextWriter.Null, LogLevel.Error, TimeProvider.System);
 using var balancer = new LoadBalancer(new Options { MaxConnections = 64 },
