@@ -17,7 +17,7 @@ IPERF_PORT=15201
 NGINX_STREAM_MODULE=/usr/lib/nginx/modules/ngx_stream_module.so
 
 # Every target, in report order. Proxies listen on 17000 + their index.
-ALL_TARGETS=(direct tcplb tcplb-threadpool tcplb-1engine tcplb-64k haproxy1 haproxy2 nginx-stream1 nginx-stream-auto nginx-http)
+ALL_TARGETS=(direct tcplb tcplb-threadpool tcplb-1engine tcplb-64k tcplb-accesslog haproxy1 haproxy2 nginx-stream1 nginx-stream-auto nginx-http)
 DEFAULT_TARGETS=(direct tcplb haproxy1 haproxy2 nginx-stream1 nginx-stream-auto nginx-http)
 
 # tcplb variants: target name -> environment (space-separated NAME=VALUE) and
@@ -28,12 +28,14 @@ declare -A TCPLB_ENV=(
     [tcplb-threadpool]="DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0"
     [tcplb-1engine]="DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT=1"
     [tcplb-64k]=""
+    [tcplb-accesslog]=""
 )
 declare -A TCPLB_ARGS=(
     [tcplb]=""
     [tcplb-threadpool]=""
     [tcplb-1engine]=""
     [tcplb-64k]="--buffer-size 65536"
+    [tcplb-accesslog]="--access-log"
 )
 
 declare -A TARGET_NOTE=(
@@ -42,6 +44,7 @@ declare -A TARGET_NOTE=(
     [tcplb-threadpool]="artifacts/tcplb with socket completions dispatched to the thread pool (INLINE_COMPLETIONS=0)"
     [tcplb-1engine]="artifacts/tcplb with one socket engine thread (DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT=1)"
     [tcplb-64k]="artifacts/tcplb --buffer-size 65536"
+    [tcplb-accesslog]="artifacts/tcplb --access-log (one line per connection to the log file)"
     [haproxy1]="HAProxy mode tcp, nbthread 1"
     [haproxy2]="HAProxy mode tcp, nbthread 2"
     [nginx-stream1]="nginx stream proxy_pass, worker_processes 1"
