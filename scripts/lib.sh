@@ -1,0 +1,12 @@
+# Shared by the check scripts: sourced, not run.
+
+# wait_for_port ADDR:PORT — until the port accepts a connection (at most 10 s); fails otherwise.
+wait_for_port() {
+    local _
+    for _ in $(seq 1 100); do
+        artifacts/tcplb --probe "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "$(basename "$0"): nothing accepts connections on $1" >&2
+    return 1
+}
