@@ -7,31 +7,28 @@ namespace Tcplb.Net;
 /// <summary>
 /// Accepts clients and hands each to a pooled session. A session (and its slab slice) is taken before the
 /// accept is posted, so when all are in use the listener simply stops accepting (new clients wait in the
-/// kernel's backlog) until one comes back. Out of file descriptors, it retries after a pause and says so
-/// at most once per interval, instead of spinning.
+/// kernel's backlog) until one comes back. Out of file descriptors (<see cref="ResourcePressure"/>), it
+/// pauses and retries instead of spinning.
 /// </summary>
 /// <remarks>Threading: one accept outstanding at a time; the accept loop runs on whichever thread completed the last accept.</remarks>
 internal sealed class Listener : SocketAsyncEventArgs, IThreadPoolWorkItem
 {
     private const int MaxSynchronousAccepts = 64;
-    private static readonly TimeSpan ResourceRetry = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan ResourceWarningInterval = TimeSpan.FromSeconds(10);
 
     private readonly Socket _socket;
     private readonly SessionPool _sessions;
-    private readonly Log _log;
+    private readonly ResourcePressure _pressure;
     private readonly Timer _retry;
     private Session? _next;
     private int _nextSlice;
     private volatile bool _stopped;
-    private long _lastResourceWarning = long.MinValue;
 
-    public Listener(Socket socket, SessionPool sessions, Log log)
+    public Listener(Socket socket, SessionPool sessions, ResourcePressure pressure)
         : base(unsafeSuppressExecutionContextFlow: true)
     {
         _socket = socket;
         _sessions = sessions;
-        _log = log;
+        _pressure = pressure;
         _retry = new Timer(static state => ((Listener)state!).Accept(), this, Timeout.Infinite, Timeout.Infinite);
     }
 
@@ -63,6 +60,12 @@ internal sealed class Listener : SocketAsyncEventArgs, IThreadPoolWorkItem
             if (_stopped)
             {
                 GiveBackNext();
+                return;
+            }
+            var pause = _pressure.PauseLeft();
+            if (pause > TimeSpan.Zero)
+            {
+                _retry.Change(pause, Timeout.InfiniteTimeSpan);
                 return;
             }
             if (_next is null)
@@ -109,23 +112,13 @@ internal sealed class Listener : SocketAsyncEventArgs, IThreadPoolWorkItem
             GiveBackNext();
             return false;
         }
-        if (SocketError is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
+        if (ResourcePressure.IsOutOfResources(SocketError))
         {
-            WarnOutOfResources();
-            _retry.Change(ResourceRetry, Timeout.InfiniteTimeSpan);
+            _pressure.Report("accept", SocketError);
+            _retry.Change(ResourcePressure.Pause, Timeout.InfiniteTimeSpan);
             return false;
         }
         return true; // a client that gave up while queued: move on to the next
-    }
-
-    private void WarnOutOfResources()
-    {
-        var now = Environment.TickCount64;
-        if (now - _lastResourceWarning >= (long)ResourceWarningInterval.TotalMilliseconds)
-        {
-            _lastResourceWarning = now;
-            _log.Warn("cannot accept: out of file descriptors or buffers; clients wait in the backlog", ("error", SocketError));
-        }
     }
 
     private void GiveBackNext()

@@ -13,6 +13,7 @@ internal sealed class ProxyContext
         Slab = slab;
         Time = time;
         Log = log;
+        Pressure = new ResourcePressure(log, time);
         BufferSize = options.BufferSize;
         ConnectTimeoutTicks = Ticks(options.ConnectTimeout, time);
         IdleTimeoutTicks = Ticks(options.IdleTimeout, time);
@@ -30,6 +31,9 @@ internal sealed class ProxyContext
     public Log Log { get; }
 
     public Stats Stats { get; } = new();
+
+    /// <summary>Out-of-descriptor events: they pause accepting and are logged once per interval.</summary>
+    public ResourcePressure Pressure { get; }
 
     /// <summary>Bytes per direction; a session's slab slice holds two.</summary>
     public int BufferSize { get; }

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Tcplb.Backends;
+using Tcplb.Runtime;
 
 namespace Tcplb.Net;
 
@@ -17,6 +18,9 @@ internal sealed partial class Session
     private Socket? _connecting;
     private long _connectDeadline;
 
+    /// <summary>When out of descriptors: when the timeout thread should try to open the server socket again; 0 otherwise.</summary>
+    private long _descriptorRetryAt;
+
     private void ConnectNext()
     {
         while (true)
@@ -33,9 +37,16 @@ internal sealed partial class Session
                 socket = new Socket(server.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
                 socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
             }
+            catch (SocketException e) when (ResourcePressure.IsOutOfResources(e.SocketErrorCode))
+            {
+                // Our problem, not the server's: accepting pauses, and this client waits for a descriptor
+                // (the timeout thread tries again) for up to the connect timeout.
+                _context.Pressure.Report("server socket", e.SocketErrorCode);
+                Volatile.Write(ref _descriptorRetryAt, _context.Time.GetTimestamp() + ProxyContext.Ticks(ResourcePressure.Pause, _context.Time));
+                return;
+            }
             catch (SocketException e)
             {
-                // Out of descriptors or similar: our problem, not the server's.
                 _context.Log.Warn("cannot open a server socket", ("error", e.SocketErrorCode));
                 Reject();
                 return;
@@ -85,9 +96,25 @@ internal sealed partial class Session
         }
     }
 
-    /// <summary>Timeout thread: past the deadline, take the connecting socket and close it, which completes the connect as failed.</summary>
+    /// <summary>
+    /// Timeout thread: past the deadline, take the connecting socket and close it, which completes the connect
+    /// as failed. A client waiting for a descriptor is tried again, or given up after the connect timeout.
+    /// </summary>
     private void ExpireConnect(long now)
     {
+        var retryAt = Volatile.Read(ref _descriptorRetryAt);
+        if (retryAt != 0 && now >= retryAt && Interlocked.CompareExchange(ref _descriptorRetryAt, 0, retryAt) == retryAt)
+        {
+            if (now - _openedAt > _context.ConnectTimeoutTicks)
+            {
+                Reject();
+            }
+            else
+            {
+                ConnectNext();
+            }
+            return;
+        }
         var socket = Volatile.Read(ref _connecting); // read before the deadline: ConnectNext writes them in the other order
         if (socket is null || now < Volatile.Read(ref _connectDeadline))
         {

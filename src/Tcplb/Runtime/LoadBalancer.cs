@@ -25,7 +25,7 @@ internal sealed class LoadBalancer : IDisposable
         Pool = new BackendPool(servers, BalancerFactory.Create(options.Balance, random), options.Cooldown, time, log);
         Context = new ProxyContext(options, Pool, slab, time, log);
         Sessions = new SessionPool(Context);
-        _listener = new Listener(ListenSocket.Open(options.Port, bindAddress), Sessions, log);
+        _listener = new Listener(ListenSocket.Open(options.Port, bindAddress), Sessions, Context.Pressure);
         _timeouts = new TimeoutThread(Sessions, time);
     }
 

@@ -115,6 +115,43 @@ public class BinaryTests
     }
 
     [Fact]
+    public async Task OutOfDescriptors_ClientsWaitInTheBacklog_AndTheConditionIsLoggedOnce()
+    {
+        using var echo = ScriptedBackend.Echo();
+        using var dir = new TempDirectory();
+        dir.Write("hosts", $"{echo.EndPoint}\n");
+        var port = TcplbProcess.FreePort();
+        using var tcplb = TcplbProcess.Start(dir.Path, fileLimit: 48, port.ToString());
+        tcplb.WaitForLog("msg=listening");
+
+        // 100 clients at once against room for about 17: each is served, holds on a moment, and leaves.
+        var outcomes = await Eventually.Within(Task.WhenAll(Enumerable.Range(0, 100).Select(async i =>
+        {
+            using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                await client.SendAsync(new[] { (byte)i });
+                var echoed = await client.ReadExactlyAsync(1);
+                await Task.Delay(200);
+                return echoed[0] == (byte)i;
+            }
+            catch (SocketException)
+            {
+                return false;
+            }
+        })));
+
+        var served = outcomes.Count(ok => ok);
+        var warnings = tcplb.StandardError.Split('\n').Count(line => line.Contains("out of file descriptors"));
+        Assert.True(served >= 90, $"{served} of 100 served; log:\n{tcplb.StandardError}");
+        Assert.InRange(warnings, 1, 2);
+        Assert.DoesNotContain("cannot open a server socket", tcplb.StandardError);
+        tcplb.Signal(TcplbProcess.SigTerm);
+        Assert.Equal(0, tcplb.WaitForExit());
+    }
+
+    [Fact]
     public void Help_And_Version_ExitZero()
     {
         using var dir = new TempDirectory();

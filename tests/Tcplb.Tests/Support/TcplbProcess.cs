@@ -53,14 +53,17 @@ internal sealed partial class TcplbProcess : IDisposable
 
     public int Id => _process.Id;
 
-    public static TcplbProcess Start(string workingDirectory, params string[] args)
+    public static TcplbProcess Start(string workingDirectory, params string[] args) => Start(workingDirectory, null, args);
+
+    /// <summary>Starts the binary; with <paramref name="fileLimit"/>, under that open-file limit (ulimit -n).</summary>
+    public static TcplbProcess Start(string workingDirectory, int? fileLimit, params string[] args)
     {
-        var start = new ProcessStartInfo(BinaryPath, args)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        };
+        var start = fileLimit is null
+            ? new ProcessStartInfo(BinaryPath, args)
+            : new ProcessStartInfo("bash", ["-c", $"ulimit -n {fileLimit} && exec \"$0\" \"$@\"", BinaryPath, .. args]);
+        start.WorkingDirectory = workingDirectory;
+        start.RedirectStandardError = true;
+        start.RedirectStandardOutput = true;
         foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("TCPLB_", StringComparison.Ordinal)).ToList())
         {
             start.Environment.Remove(name);
