@@ -2,42 +2,11 @@
 # Process bookkeeping, /proc readings and admin-endpoint helpers for scripts/chaos (sourced).
 #
 # Every process the suite starts goes through spawn, so that stop_pid and stop_all (run by the EXIT
-# trap) can end it by its PID. Nothing is ever stopped by name: other programs of the same name (other
-# engineers' tcplb, wrk, iperf3) run on the same machine.
+# trap) can end it by its PID. Nothing is ever stopped by name: other programs of the same name (another
+# tcplb, wrk, iperf3) may run on the same machine.
 
-PIDS=()
-CLK_TCK=$(getconf CLK_TCK)
-
-# spawn LOG CMD... — start CMD in the background, output to LOG; its PID in $spawned_pid.
-spawn() {
-    local log=$1
-    shift
-    "$@" >>"$log" 2>&1 &
-    spawned_pid=$!
-    PIDS+=("$spawned_pid")
-}
-
-# The fields of /proc/PID/stat after the command name (field 3 onwards): a name with spaces cannot shift them.
-stat_fields() {
-    local stat
-    { stat=$(<"/proc/$1/stat"); } 2>/dev/null || return 1
-    echo "${stat##*) }"
-}
-
-# alive PID — true while PID runs; a zombie (exited, not yet reaped) is dead.
-alive() {
-    local fields
-    fields=$(stat_fields "$1") || return 1
-    [[ ${fields%% *} != Z ]]
-}
-
-forget_pid() {
-    local rest=() p
-    for p in "${PIDS[@]}"; do
-        [[ $p == "$1" ]] || rest+=("$p")
-    done
-    PIDS=("${rest[@]+"${rest[@]}"}")
-}
+# shellcheck source=scripts/lib/procs.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/procs.sh"
 
 # stop_pid PID [SIGNAL] — SIGNAL (default TERM), up to 5 s to exit, then SIGKILL; reaps it.
 stop_pid() {
@@ -57,13 +26,6 @@ kill_now() {
     kill -KILL "$1" 2>/dev/null || true
     wait "$1" 2>/dev/null || true
     forget_pid "$1"
-}
-
-stop_all() {
-    local i
-    for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
-        stop_pid "${PIDS[i]}"
-    done
 }
 
 # cpu_ticks PID — user+system clock ticks of PID (all its threads).
@@ -162,9 +124,3 @@ others_snapshot() {
     }'
 }
 
-# others_cores BEFORE_FILE AFTER_FILE SECONDS — cores' worth of CPU the other processes used in between.
-others_cores() {
-    awk -v s="$3" -v hz="$CLK_TCK" 'FNR == NR { t0[$1] = $2; next }
-        { total += $2 - ($1 in t0 ? t0[$1] : 0) }
-        END { printf "%.2f", total / hz / s }' "$1" "$2"
-}

@@ -152,6 +152,46 @@ public class BinaryTests
     }
 
     [Fact]
+    public async Task SighupStormDuringATransfer_ThenSigtermWithHundredsIdle_NothingInFlightIsLost()
+    {
+        using var echo = new ScriptedBackend(ScriptedBackend.EchoHandler, backlog: 1024);
+        using var dir = new TempDirectory();
+        dir.Write("hosts", $"{echo.EndPoint}\n");
+        var port = TcplbProcess.FreePort();
+        using var tcplb = TcplbProcess.Start(dir.Path, port.ToString(), "--drain", "500ms");
+        tcplb.WaitForLog("msg=listening");
+        var idle = await Task.WhenAll(Enumerable.Range(0, 500).Select(async _ =>
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await socket.ConnectAsync(IPAddress.Loopback, port);
+            await socket.SendAsync("i"u8.ToArray());
+            await socket.ReadExactlyAsync(1);
+            return socket;
+        }));
+
+        var data = RandomNumberGenerator.GetBytes(4 * 1024 * 1024);
+        using var busy = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await busy.ConnectAsync(IPAddress.Loopback, port);
+        var echoed = busy.HashToEndAsync();
+        for (var offset = 0; offset < data.Length; offset += 64 * 1024)
+        {
+            await busy.SendAsync(data.AsMemory(offset, 64 * 1024));
+            tcplb.Signal(TcplbProcess.SigHup); // a reload per chunk: 64 in all
+        }
+        busy.Shutdown(SocketShutdown.Send);
+        Assert.Equal((data.Length, Convert.ToHexString(SHA256.HashData(data))), await Eventually.Within(echoed));
+
+        tcplb.Signal(TcplbProcess.SigTerm);
+        var closes = await Eventually.Within(Task.WhenAll(idle.Select(s => s.WaitForCloseAsync())));
+        Assert.All(closes, Assert.True); // FIN for every idle client once the drain time is over
+        Assert.Equal(0, tcplb.WaitForExit());
+        foreach (var socket in idle)
+        {
+            socket.Dispose();
+        }
+    }
+
+    [Fact]
     public void Help_And_Version_ExitZero()
     {
         using var dir = new TempDirectory();

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the check scripts: sourced, not run.
 
 # wait_for_port ADDR:PORT — until the port accepts a connection (at most 10 s); fails otherwise.
