@@ -9,6 +9,30 @@ namespace Tcplb.Tests.Admin;
 
 public class AdminServerTests
 {
+    /// <summary>An echo server, the balancer in front of it, and the admin endpoint of that balancer.</summary>
+    private sealed class Rig : IDisposable
+    {
+        public Rig(params IPEndPoint[] extraServers)
+        {
+            Balancer = new TestBalancer([Echo.EndPoint, .. extraServers]);
+            Admin = new AdminServer(new IPEndPoint(IPAddress.Loopback, 0), Balancer.Balancer);
+            Admin.Start();
+        }
+
+        public ScriptedBackend Echo { get; } = ScriptedBackend.Echo();
+
+        public TestBalancer Balancer { get; }
+
+        public AdminServer Admin { get; }
+
+        public void Dispose()
+        {
+            Admin.Dispose();
+            Balancer.Dispose();
+            Echo.Dispose();
+        }
+    }
+
     private static async Task<(int Status, string Head, string Body)> Request(IPEndPoint endPoint, string request)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -25,21 +49,18 @@ public class AdminServerTests
     [Fact]
     public async Task Metrics_HaveTheDesignNames_WithHelpTypeAndBackendLabels()
     {
-        using var echo = ScriptedBackend.Echo();
-        using var balancer = new TestBalancer([echo.EndPoint]);
-        using var admin = new AdminServer(new IPEndPoint(IPAddress.Loopback, 0), balancer.Balancer);
-        admin.Start();
-        using (var client = await balancer.ConnectAsync())
+        using var rig = new Rig();
+        using (var client = await rig.Balancer.ConnectAsync())
         {
             await client.SendAsync("ping"u8.ToArray());
             await client.ReadExactlyAsync(4);
         }
-        balancer.WaitUntilIdle();
+        rig.Balancer.WaitUntilIdle();
 
-        var (status, head, body) = await Get(admin.LocalEndPoint, "/metrics");
+        var (status, head, body) = await Get(rig.Admin.LocalEndPoint, "/metrics");
         Assert.Equal(200, status);
         Assert.Contains("Content-Type: text/plain; version=0.0.4", head);
-        var backend = $"{{backend=\"{echo.EndPoint}\"}}";
+        var backend = $"{{backend=\"{rig.Echo.EndPoint}\"}}";
         foreach (var line in new[]
         {
             "# TYPE tcplb_connections_active gauge", "tcplb_connections_active 0",
@@ -58,18 +79,15 @@ public class AdminServerTests
     [Fact]
     public async Task Status_IsJsonWithEveryServer_AndTheSlabCounts()
     {
-        using var a = ScriptedBackend.Echo();
-        using var balancer = new TestBalancer([a.EndPoint, new IPEndPoint(IPAddress.Loopback, TcplbProcess.FreePort())]);
-        using var admin = new AdminServer(new IPEndPoint(IPAddress.Loopback, 0), balancer.Balancer);
-        admin.Start();
+        using var rig = new Rig(new IPEndPoint(IPAddress.Loopback, TcplbProcess.FreePort()));
         for (var i = 0; i < 2; i++)
         {
-            using var client = await balancer.ConnectAsync(); // one of them finds the second server closed
+            using var client = await rig.Balancer.ConnectAsync(); // one of them finds the second server closed
             await client.SendAsync("x"u8.ToArray());
             await client.ReadExactlyAsync(1);
         }
 
-        var (status, head, body) = await Get(admin.LocalEndPoint, "/status");
+        var (status, head, body) = await Get(rig.Admin.LocalEndPoint, "/status");
         Assert.Equal(200, status);
         Assert.Contains("Content-Type: application/json", head);
         using var json = JsonDocument.Parse(body);
@@ -87,24 +105,18 @@ public class AdminServerTests
     [Fact]
     public async Task Healthz_Is200WhileAccepting_And503WhileDraining()
     {
-        using var echo = ScriptedBackend.Echo();
-        using var balancer = new TestBalancer([echo.EndPoint]);
-        using var admin = new AdminServer(new IPEndPoint(IPAddress.Loopback, 0), balancer.Balancer);
-        admin.Start();
-        Assert.Equal(200, (await Get(admin.LocalEndPoint, "/healthz")).Status);
-        balancer.Balancer.StopAccepting();
-        var (status, _, body) = await Get(admin.LocalEndPoint, "/healthz");
+        using var rig = new Rig();
+        Assert.Equal(200, (await Get(rig.Admin.LocalEndPoint, "/healthz")).Status);
+        rig.Balancer.Balancer.StopAccepting();
+        var (status, _, body) = await Get(rig.Admin.LocalEndPoint, "/healthz");
         Assert.Equal((503, "draining\n"), (status, body));
     }
 
     [Fact]
     public async Task StatusPage_IsSelfContainedHtml()
     {
-        using var echo = ScriptedBackend.Echo();
-        using var balancer = new TestBalancer([echo.EndPoint]);
-        using var admin = new AdminServer(new IPEndPoint(IPAddress.Loopback, 0), balancer.Balancer);
-        admin.Start();
-        var (status, head, body) = await Get(admin.LocalEndPoint, "/");
+        using var rig = new Rig();
+        var (status, head, body) = await Get(rig.Admin.LocalEndPoint, "/");
         Assert.Equal(200, status);
         Assert.Contains("text/html", head);
         Assert.Contains("fetch('status'", body);
@@ -118,21 +130,15 @@ public class AdminServerTests
     [InlineData("NONSENSE\r\n\r\n", 400)]
     public async Task OtherRequests_GetTheRightError(string request, int expected)
     {
-        using var echo = ScriptedBackend.Echo();
-        using var balancer = new TestBalancer([echo.EndPoint]);
-        using var admin = new AdminServer(new IPEndPoint(IPAddress.Loopback, 0), balancer.Balancer);
-        admin.Start();
-        Assert.Equal(expected, (await Request(admin.LocalEndPoint, request)).Status);
+        using var rig = new Rig();
+        Assert.Equal(expected, (await Request(rig.Admin.LocalEndPoint, request)).Status);
     }
 
     [Fact]
     public async Task OversizedRequest_IsRefused()
     {
-        using var echo = ScriptedBackend.Echo();
-        using var balancer = new TestBalancer([echo.EndPoint]);
-        using var admin = new AdminServer(new IPEndPoint(IPAddress.Loopback, 0), balancer.Balancer);
-        admin.Start();
+        using var rig = new Rig();
         var huge = "GET / HTTP/1.1\r\nX-Junk: " + new string('j', 9000) + "\r\n\r\n";
-        Assert.Equal(400, (await Request(admin.LocalEndPoint, huge)).Status);
+        Assert.Equal(400, (await Request(rig.Admin.LocalEndPoint, huge)).Status);
     }
 }

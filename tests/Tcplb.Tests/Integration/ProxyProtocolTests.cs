@@ -12,35 +12,31 @@ public class ProxyProtocolTests
     [Fact]
     public async Task V1_ServerReceivesTheClientsAddressesBeforeItsFirstByte()
     {
-        var received = new TaskCompletionSource<byte[]>();
-        using var server = new ScriptedBackend(async socket => received.SetResult(await socket.ReadToEndAsync()));
-        using var balancer = new TestBalancer([server.EndPoint], new() { ProxyProtocol = ProxyProtocolVersion.V1 });
-        using var client = await balancer.ConnectAsync();
-        var clientPort = ((IPEndPoint)client.LocalEndPoint!).Port;
-        await client.SendAsync("hello"u8.ToArray());
-        client.Shutdown(SocketShutdown.Send);
-
-        var text = Encoding.ASCII.GetString(await Eventually.Within(received.Task));
-        Assert.Equal($"PROXY TCP4 127.0.0.1 127.0.0.1 {clientPort} {balancer.EndPoint.Port}\r\nhello", text);
+        var (bytes, clientPort, balancerPort) = await SendHelloThrough(ProxyProtocolVersion.V1);
+        Assert.Equal($"PROXY TCP4 127.0.0.1 127.0.0.1 {clientPort} {balancerPort}\r\nhello", Encoding.ASCII.GetString(bytes));
     }
 
     [Fact]
     public async Task V2_ServerReceivesTheBinaryHeaderBeforeItsFirstByte()
     {
-        var received = new TaskCompletionSource<byte[]>();
-        using var server = new ScriptedBackend(async socket => received.SetResult(await socket.ReadToEndAsync()));
-        using var balancer = new TestBalancer([server.EndPoint], new() { ProxyProtocol = ProxyProtocolVersion.V2 });
-        using var client = await balancer.ConnectAsync();
-        var clientPort = ((IPEndPoint)client.LocalEndPoint!).Port;
-        await client.SendAsync("hello"u8.ToArray());
-        client.Shutdown(SocketShutdown.Send);
-
-        var bytes = await Eventually.Within(received.Task);
+        var (bytes, clientPort, balancerPort) = await SendHelloThrough(ProxyProtocolVersion.V2);
         Assert.True(bytes.AsSpan(0, 12).SequenceEqual(ProxyProtocolHeader.V2Signature));
         Assert.Equal([0x21, 0x11, 0x00, 12], bytes[12..16]);
         Assert.Equal(IPAddress.Loopback, new IPAddress(bytes[16..20]));
         Assert.Equal(clientPort, bytes[24] << 8 | bytes[25]);
-        Assert.Equal(balancer.EndPoint.Port, bytes[26] << 8 | bytes[27]);
+        Assert.Equal(balancerPort, bytes[26] << 8 | bytes[27]);
         Assert.Equal("hello", Encoding.ASCII.GetString(bytes, 28, bytes.Length - 28));
+    }
+
+    /// <summary>Sends "hello" through a balancer with the PROXY protocol on; returns what the server received.</summary>
+    private static async Task<(byte[] Received, int ClientPort, int BalancerPort)> SendHelloThrough(ProxyProtocolVersion version)
+    {
+        var received = new TaskCompletionSource<byte[]>();
+        using var server = new ScriptedBackend(async socket => received.SetResult(await socket.ReadToEndAsync()));
+        using var balancer = new TestBalancer([server.EndPoint], new() { ProxyProtocol = version });
+        using var client = await balancer.ConnectAsync();
+        await client.SendAsync("hello"u8.ToArray());
+        client.Shutdown(SocketShutdown.Send);
+        return (await Eventually.Within(received.Task), ((IPEndPoint)client.LocalEndPoint!).Port, balancer.EndPoint.Port);
     }
 }
