@@ -1,13 +1,22 @@
+using System.Runtime.InteropServices;
+
 namespace Tcplb.Net;
 
 /// <summary>
-/// One pinned array carved into fixed-size slices, one slice per connection (both directions), handed out
-/// from a fixed-capacity free list. Pinned so that the socket layer never has to pin per operation;
-/// uninitialised so that slices never used stay out of resident memory. LIFO reuse keeps the touched
-/// part as small as the peak number of connections. Thread-safe; allocates nothing after construction.
+/// One block of native memory (<see cref="NativeBuffer"/>) carved into fixed-size slices, one slice per
+/// connection (both directions), handed out from a fixed-capacity free list. Native, so that it never
+/// moves, needs no pinning per operation and does not count against the GC heap limit; its pages are
+/// committed only when first written, so slices never used stay out of resident memory. LIFO reuse keeps
+/// the touched part as small as the peak number of connections. Thread-safe; allocates nothing after
+/// construction.
 /// </summary>
-internal sealed class BufferSlab
+/// <remarks>
+/// The memory is freed by the finalizer alone: a socket operation still pending keeps its relay, its
+/// session and so this slab reachable, so the memory cannot go away under the kernel's feet.
+/// </remarks>
+internal sealed unsafe class BufferSlab
 {
+    private readonly byte* _memory;
     private readonly Lock _lock = new();
     private readonly int[] _free;
     private int _freeCount;
@@ -16,7 +25,10 @@ internal sealed class BufferSlab
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(slices, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(sliceSize, 1);
-        Memory = GC.AllocateUninitializedArray<byte>(checked(slices * sliceSize), pinned: true);
+        var length = checked(slices * sliceSize);
+        // Large blocks come straight from mmap: pages are committed only when first written.
+        _memory = (byte*)NativeMemory.AlignedAlloc((nuint)length, 4096);
+        Memory = new NativeBuffer(_memory, length).Memory;
         SliceSize = sliceSize;
         _free = new int[slices];
         for (var i = 0; i < slices; i++)
@@ -26,8 +38,10 @@ internal sealed class BufferSlab
         _freeCount = slices;
     }
 
+    ~BufferSlab() => NativeMemory.AlignedFree(_memory);
+
     /// <summary>The whole slab; a slice is <c>[Offset(index), Offset(index) + SliceSize)</c>.</summary>
-    public byte[] Memory { get; }
+    public Memory<byte> Memory { get; }
 
     public int SliceSize { get; }
 

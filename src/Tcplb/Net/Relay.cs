@@ -18,16 +18,17 @@ internal sealed class Relay : SocketAsyncEventArgs, IThreadPoolWorkItem
     private const int MaxSynchronousChunks = 16;
 
     private readonly Session _session;
+    private readonly Memory<byte> _slab;
     private Socket _from = null!;
     private Socket _to = null!;
     private int _offset;
     private int _size;
 
-    public Relay(Session session, byte[] slab)
+    public Relay(Session session, Memory<byte> slab)
         : base(unsafeSuppressExecutionContextFlow: true)
     {
         _session = session;
-        SetBuffer(slab, 0, 0);
+        _slab = slab;
     }
 
     /// <summary>Bytes relayed since <see cref="Start"/>.</summary>
@@ -49,7 +50,7 @@ internal sealed class Relay : SocketAsyncEventArgs, IThreadPoolWorkItem
         Bytes = 0;
         if (prefilled > 0)
         {
-            SetBuffer(offset, prefilled);
+            SetBuffer(_slab.Slice(offset, prefilled));
             if (!Send())
             {
                 return;
@@ -80,7 +81,7 @@ internal sealed class Relay : SocketAsyncEventArgs, IThreadPoolWorkItem
     {
         for (var i = 0; i < MaxSynchronousChunks; i++)
         {
-            SetBuffer(_offset, _size);
+            SetBuffer(_slab.Slice(_offset, _size));
             try
             {
                 if (_from.ReceiveAsync(this))
@@ -117,7 +118,7 @@ internal sealed class Relay : SocketAsyncEventArgs, IThreadPoolWorkItem
         }
         Bytes += received;
         _session.Touch();
-        SetBuffer(_offset, received);
+        SetBuffer(_slab.Slice(_offset, received));
         return Send();
     }
 
@@ -155,12 +156,11 @@ internal sealed class Relay : SocketAsyncEventArgs, IThreadPoolWorkItem
             _session.RelayEnded(this, RelayEnd.WriteFailed, SocketError);
             return SendState.Failed;
         }
-        var rest = Count - BytesTransferred;
-        if (rest == 0)
+        if (BytesTransferred == Count)
         {
             return SendState.Complete;
         }
-        SetBuffer(Offset + BytesTransferred, rest);
+        SetBuffer(MemoryBuffer[BytesTransferred..]);
         return SendState.Partial;
     }
 

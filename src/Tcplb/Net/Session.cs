@@ -142,7 +142,7 @@ internal sealed partial class Session
         var size = _context.BufferSize;
         var header = _context.ProxyProtocol == Cli.ProxyProtocolVersion.None
             ? 0
-            : ProxyProtocolHeader.Write(_context.ProxyProtocol, client, _context.Slab.Memory.AsSpan(offset, size));
+            : ProxyProtocolHeader.Write(_context.ProxyProtocol, client, _context.Slab.Memory.Span.Slice(offset, size));
         Volatile.Write(ref _runningRelays, 2);
         Volatile.Write(ref _state, (int)State.Relaying);
         _downstream.Start(server, client, offset + size, size);

@@ -192,6 +192,28 @@ public class BinaryTests
     }
 
     [Fact]
+    public async Task SmallGcHeapLimit_AsInAContainer_TheDefaultBuffersStillFit()
+    {
+        // A container with a 128 MiB memory limit gives the GC a 96 MiB heap limit; the default slab is
+        // 10,000 x 32 KiB = 312 MiB of address space, most of it never touched. It must not count.
+        using var echo = ScriptedBackend.Echo();
+        using var dir = new TempDirectory();
+        dir.Write("hosts", $"{echo.EndPoint}\n");
+        var port = TcplbProcess.FreePort();
+        var limit = new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "6000000" }; // hexadecimal: 96 MiB
+        using var tcplb = TcplbProcess.Start(dir.Path, null, limit, port.ToString());
+        tcplb.WaitForLog("msg=listening");
+        using (var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            await client.ConnectAsync(IPAddress.Loopback, port);
+            await client.SendAsync("ok"u8.ToArray());
+            Assert.Equal("ok"u8.ToArray(), await client.ReadExactlyAsync(2));
+        }
+        tcplb.Signal(TcplbProcess.SigTerm);
+        Assert.Equal(0, tcplb.WaitForExit());
+    }
+
+    [Fact]
     public void Help_And_Version_ExitZero()
     {
         using var dir = new TempDirectory();

@@ -53,10 +53,15 @@ internal sealed partial class TcplbProcess : IDisposable
 
     public int Id => _process.Id;
 
-    public static TcplbProcess Start(string workingDirectory, params string[] args) => Start(workingDirectory, null, args);
+    public static TcplbProcess Start(string workingDirectory, params string[] args) => Start(workingDirectory, null, null, args);
 
-    /// <summary>Starts the binary; with <paramref name="fileLimit"/>, under that open-file limit (ulimit -n).</summary>
-    public static TcplbProcess Start(string workingDirectory, int? fileLimit, params string[] args)
+    public static TcplbProcess Start(string workingDirectory, int? fileLimit, params string[] args) => Start(workingDirectory, fileLimit, null, args);
+
+    /// <summary>
+    /// Starts the binary; with <paramref name="fileLimit"/>, under that open-file limit (ulimit -n); with
+    /// <paramref name="environment"/>, with those variables set.
+    /// </summary>
+    public static TcplbProcess Start(string workingDirectory, int? fileLimit, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var start = fileLimit is null
             ? new ProcessStartInfo(BinaryPath, args)
@@ -67,6 +72,10 @@ internal sealed partial class TcplbProcess : IDisposable
         foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("TCPLB_", StringComparison.Ordinal)).ToList())
         {
             start.Environment.Remove(name);
+        }
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
         return new TcplbProcess(Process.Start(start)!);
     }
