@@ -15,8 +15,8 @@ internal sealed class ProxyContext
         Log = log;
         Pressure = new ResourcePressure(log, time);
         BufferSize = options.BufferSize;
-        ConnectTimeoutTicks = Ticks(options.ConnectTimeout, time);
-        IdleTimeoutTicks = Ticks(options.IdleTimeout, time);
+        ConnectTimeoutTicks = time.Ticks(options.ConnectTimeout);
+        IdleTimeoutTicks = time.Ticks(options.IdleTimeout);
         ProxyProtocol = options.ProxyProtocol;
         AccessLog = options.AccessLog;
         HashClients = options.Balance == BalancePolicy.SourceHash;
@@ -49,6 +49,4 @@ internal sealed class ProxyContext
 
     /// <summary>Whether the policy needs a hash of each client's address.</summary>
     public bool HashClients { get; }
-
-    public static long Ticks(TimeSpan span, TimeProvider time) => (long)(span.TotalSeconds * time.TimestampFrequency);
 }

@@ -42,7 +42,7 @@ internal sealed partial class Session
                 // Our problem, not the server's: accepting pauses, and this client waits for a descriptor
                 // (the timeout thread tries again) for up to the connect timeout.
                 _context.Pressure.Report("server socket", e.SocketErrorCode);
-                Volatile.Write(ref _descriptorRetryAt, _context.Time.GetTimestamp() + ProxyContext.Ticks(ResourcePressure.Pause, _context.Time));
+                Volatile.Write(ref _descriptorRetryAt, _context.Time.GetTimestamp() + _context.Time.Ticks(ResourcePressure.Pause));
                 return;
             }
             catch (SocketException e)

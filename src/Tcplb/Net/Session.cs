@@ -50,6 +50,9 @@ internal sealed partial class Session
         Relaying,
     }
 
+    /// <summary>Which use of this pooled object is current; a close for another one is ignored.</summary>
+    private long CurrentGeneration => Volatile.Read(ref _closeState) >> ReasonBits;
+
     public CloseReason Reason => (CloseReason)(Volatile.Read(ref _closeState) & ((1 << ReasonBits) - 1));
 
     /// <summary>Serves a freshly accepted client, using slab slice <paramref name="slice"/>.</summary>
@@ -116,7 +119,7 @@ internal sealed partial class Session
                 ExpireConnect(now);
                 break;
             case State.Relaying when _context.IdleTimeoutTicks > 0:
-                var generation = Volatile.Read(ref _closeState) >> ReasonBits;
+                var generation = CurrentGeneration; // read before the activity stamp: a later connection has a fresh one
                 if (now - Volatile.Read(ref _lastActivity) > _context.IdleTimeoutTicks)
                 {
                     Abort(CloseReason.Idle, reset: false, generation);
@@ -130,7 +133,7 @@ internal sealed partial class Session
     {
         if ((State)Volatile.Read(ref _state) == State.Relaying)
         {
-            Abort(CloseReason.Shutdown, reset: false, Volatile.Read(ref _closeState) >> ReasonBits);
+            Abort(CloseReason.Shutdown, reset: false, CurrentGeneration);
         }
     }
 
@@ -212,14 +215,13 @@ internal sealed partial class Session
 
     private void WriteAccessLog(CloseReason reason)
     {
-        var now = _context.Time.GetTimestamp();
         _context.Log.Info("connection",
             ("client", SafeRemote(_client)),
             ("server", _backend?.Name ?? "-"),
             ("sent", _upstream.Bytes),
             ("received", _downstream.Bytes),
             ("tries", _attempt.Tries),
-            ("duration", TimeSpan.FromSeconds((double)(now - _openedAt) / _context.Time.TimestampFrequency)),
+            ("duration", _context.Time.GetElapsedTime(_openedAt)),
             ("reason", ReasonName(reason)));
     }
 

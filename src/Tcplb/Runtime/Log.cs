@@ -13,10 +13,6 @@ internal sealed class Log(TextWriter output, LogLevel minimum, TimeProvider time
 {
     private readonly Lock _write = new();
 
-    public LogLevel Minimum => minimum;
-
-    public bool IsEnabled(LogLevel level) => level >= minimum;
-
     public void Debug(string message, params ReadOnlySpan<(string Key, object? Value)> fields) => Write(LogLevel.Debug, message, fields);
 
     public void Info(string message, params ReadOnlySpan<(string Key, object? Value)> fields) => Write(LogLevel.Info, message, fields);

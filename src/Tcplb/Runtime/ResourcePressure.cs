@@ -25,10 +25,10 @@ internal sealed class ResourcePressure(Log log, TimeProvider time)
     public void Report(string where, SocketError error)
     {
         var now = time.GetTimestamp();
-        Volatile.Write(ref _pausedUntil, now + (long)(Pause.TotalSeconds * time.TimestampFrequency));
+        Volatile.Write(ref _pausedUntil, now + time.Ticks(Pause));
         lock (_warning)
         {
-            if (_warned && now - _lastWarning < (long)(WarningInterval.TotalSeconds * time.TimestampFrequency))
+            if (_warned && now - _lastWarning < time.Ticks(WarningInterval))
             {
                 return;
             }
