@@ -58,6 +58,15 @@ def main() -> int:
         out["errors"] = errors
         print(json.dumps(out), flush=True)
 
+    def count_error(err):
+        """A refused connect is counted apart; any other error by its errno name."""
+        if err == errno.ECONNREFUSED:
+            c["refused"] += 1
+        else:
+            c["failed"] += 1
+            name = errno.errorcode.get(err, str(err))
+            errors[name] = errors.get(name, 0) + 1
+
     def drop(fd):
         s = conns.pop(fd)[0]
         try:
@@ -87,12 +96,7 @@ def main() -> int:
         err = s.connect_ex(("127.0.0.1", port))
         if err not in (0, errno.EINPROGRESS):
             s.close()
-            name = errno.errorcode.get(err, str(err))
-            if err == errno.ECONNREFUSED:
-                c["refused"] += 1
-            else:
-                c["failed"] += 1
-                errors[name] = errors.get(name, 0) + 1
+            count_error(err)
             continue
         token = b"%05d-%09d\n" % (tag, i)
         conns[s.fileno()] = [s, token, b"", "connecting", time.monotonic()]
@@ -125,12 +129,7 @@ def main() -> int:
                 err = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
                 c["connecting"] -= 1
                 if err:
-                    name = errno.errorcode.get(err, str(err))
-                    if err == errno.ECONNREFUSED:
-                        c["refused"] += 1
-                    else:
-                        c["failed"] += 1
-                        errors[name] = errors.get(name, 0) + 1
+                    count_error(err)
                     drop(fd)
                     continue
                 c["waiting"] += 1
