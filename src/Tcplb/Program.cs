@@ -1,11 +1,15 @@
 using System.Net.Sockets;
 using Tcplb.Admin;
+using Tcplb.Backends;
 using Tcplb.Cli;
-using Tcplb.Config;
+using Tcplb.Configuration;
+using Tcplb.Infrastructure;
+using Tcplb.Net;
 using Tcplb.Runtime;
 
 namespace Tcplb;
 
+/// <summary>The composition root: reads the command line, then validates, probes or runs the balancer.</summary>
 internal static class Program
 {
     public const int ExitOk = 0;
@@ -37,19 +41,54 @@ internal static class Program
                 return ExitOk;
             case Command.Probe probe:
                 return Probe.Run(probe.Address, error);
+            case Command.Validate validate:
+                return Validate(validate.Settings, Console.Out, error);
             default:
-                return Serve(((Command.Run)command).Options, error);
+                return Serve(((Command.Run)command).Settings, error);
         }
     }
 
-    private static int Serve(Options options, TextWriter error)
+    /// <summary>
+    /// <c>--validate</c>: everything start-up checks, without binding a port or reserving buffers; prints the
+    /// effective servers. A name that does not resolve here is a warning, as at run time.
+    /// </summary>
+    private static int Validate(Settings settings, TextWriter output, TextWriter error)
     {
-        var time = TimeProvider.System;
-        var log = new Log(error, options.LogLevel, time);
         IReadOnlyList<HostEntry> entries;
         try
         {
-            entries = HostsFile.Load(options.HostsPath);
+            BufferSlab.CheckSize(settings.MaxConnections, settings.BufferSize);
+            entries = HostsFile.Load(settings.HostsPath);
+        }
+        catch (ConfigException e)
+        {
+            error.WriteLine($"tcplb: {e.Message}");
+            return ExitUsage;
+        }
+        var servers = new HostsResolver(new Log(error, settings.LogLevel, TimeProvider.System)).Resolve(entries);
+        output.WriteLine($"tcplb: configuration ok: port {settings.Port}, balance {BalancePolicyNames.Of(settings.Balance)}, {servers.Count} servers");
+        foreach (var server in servers)
+        {
+            output.WriteLine($"{server.Name} host={server.Host} weight={server.Weight}");
+        }
+        foreach (var entry in entries)
+        {
+            if (!servers.Exists(s => s.Host == entry.Address))
+            {
+                output.WriteLine($"{entry.Address} weight={entry.Weight} unresolved");
+            }
+        }
+        return ExitOk;
+    }
+
+    private static int Serve(Settings settings, TextWriter error)
+    {
+        var time = TimeProvider.System;
+        var log = new Log(error, settings.LogLevel, time);
+        IReadOnlyList<HostEntry> entries;
+        try
+        {
+            entries = HostsFile.Load(settings.HostsPath);
         }
         catch (ConfigException e)
         {
@@ -63,59 +102,65 @@ internal static class Program
             log.Warn("no server address resolves yet; clients are refused until one does");
         }
 
-        LoadBalancer balancer;
+        Proxy proxy;
         try
         {
-            balancer = new LoadBalancer(options, servers, log, time, Random.Shared);
+            proxy = new Proxy(settings, servers, log, time, Random.Shared);
+        }
+        catch (ConfigException e)
+        {
+            error.WriteLine($"tcplb: {e.Message}");
+            return ExitUsage;
         }
         catch (SocketException e)
         {
             var problem = e.SocketErrorCode == SocketError.AddressAlreadyInUse ? "address already in use" : e.Message;
-            error.WriteLine($"tcplb: cannot listen on port {options.Port}: {problem}");
+            error.WriteLine($"tcplb: cannot listen on port {settings.Port}: {problem}");
             return ExitFailure;
         }
         catch (OutOfMemoryException)
         {
-            error.WriteLine($"tcplb: cannot reserve {(long)options.MaxConnections * 2 * options.BufferSize >> 20} MiB of buffers; lower --max-conns or --buffer-size");
+            error.WriteLine($"tcplb: cannot reserve {BufferSlab.BytesFor(settings.MaxConnections, settings.BufferSize) >> 20} MiB of buffers; " +
+                "lower --max-conns or --buffer-size");
             return ExitFailure;
         }
 
         AdminServer? admin = null;
-        if (options.Admin is not null)
+        if (settings.Admin is not null)
         {
             try
             {
-                admin = new AdminServer(options.Admin, balancer);
+                admin = new AdminServer(settings.Admin, proxy.Status);
             }
             catch (SocketException e)
             {
-                balancer.Dispose();
-                error.WriteLine($"tcplb: cannot listen on admin address {options.Admin}: {e.Message}");
+                proxy.Dispose();
+                error.WriteLine($"tcplb: cannot listen on admin address {settings.Admin}: {e.Message}");
                 return ExitFailure;
             }
         }
 
-        using (balancer)
+        using (proxy)
         using (admin)
-        using (var meter = new TcplbMeter(balancer))
-        using (var reloader = new HostsReloader(options.HostsPath, entries, balancer, resolver, options.ResolveInterval, log))
-        using (var shutdown = new ShutdownSignals(log, reloader.RequestReload))
+        using (new TcplbMeter(proxy.Status))
+        using (var reloader = new HostsReloader(settings.HostsPath, entries, proxy.Pool, resolver, settings.ResolveInterval, time, log))
+        using (var signals = new ShutdownSignals(log, reloader.RequestReload))
         {
-            balancer.Start();
+            proxy.Start();
             admin?.Start();
             if (admin is not null)
             {
                 log.Info("admin listening", ("address", admin.LocalEndPoint));
             }
-            log.Info("listening", ("port", balancer.LocalEndPoint.Port), ("servers", servers.Count), ("balance", OptionsParser.PolicyName(options.Balance)),
-                ("max_conns", options.MaxConnections));
-            shutdown.WaitForStop();
-            log.Info("draining", ("connections", balancer.Stats.Active), ("drain", options.Drain));
-            balancer.StopAccepting();
-            if (!balancer.WaitForDrain(options.Drain))
+            log.Info("listening", ("port", proxy.LocalEndPoint.Port), ("servers", servers.Count), ("balance", BalancePolicyNames.Of(settings.Balance)),
+                ("max_conns", settings.MaxConnections));
+            signals.WaitForStop();
+            log.Info("draining", ("connections", proxy.Connections.Active), ("drain", settings.Drain));
+            proxy.StopAccepting();
+            if (!proxy.WaitForDrain(settings.Drain))
             {
-                log.Warn("drain time over; closing the remaining connections", ("connections", balancer.Stats.Active));
-                balancer.CloseAll();
+                log.Warn("drain time over; closing the remaining connections", ("connections", proxy.Connections.Active));
+                proxy.CloseAll();
             }
             log.Info("stopped");
         }

@@ -1,12 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
 using Tcplb.Backends;
-using Tcplb.Cli;
+using Tcplb.Configuration;
+using Tcplb.Infrastructure;
 using Tcplb.Runtime;
 
-// allocation-probe chunks|connections: relays through an in-process balancer and prints the bytes allocated
+// allocation-probe chunks|connections: relays through an in-process proxy and prints the bytes allocated
 // process-wide, as "allocated=N operations=M". The client and the server use blocking sockets, which
-// allocate nothing per call, so whatever is counted is the balancer's.
+// allocate nothing per call, so whatever is counted is the proxy's.
 if (args.Length != 1 || args[0] is not ("chunks" or "connections"))
 {
     Console.Error.WriteLine("usage: allocation-probe chunks|connections");
@@ -16,9 +17,9 @@ if (args.Length != 1 || args[0] is not ("chunks" or "connections"))
 SocketEngine.PreferInlineCompletions(); // as the product runs
 using var server = new BlockingEchoServer();
 var log = new Log(TextWriter.Null, LogLevel.Error, TimeProvider.System);
-using var balancer = new LoadBalancer(new Options { MaxConnections = 64 },
+using var proxy = new Proxy(new Settings { MaxConnections = 64 },
     [new Backend(server.EndPoint, server.EndPoint.ToString(), 1)], log, TimeProvider.System, new Random(1), IPAddress.Loopback);
-balancer.Start();
+proxy.Start();
 var chunk = new byte[1024];
 var reply = new byte[1024];
 
@@ -26,7 +27,7 @@ long operations;
 long allocated;
 if (args[0] == "chunks")
 {
-    using var client = Connect(balancer.LocalEndPoint);
+    using var client = Connect(proxy.LocalEndPoint);
     PingPong(client, chunk, reply, 5_000); // warm-up: JIT tiers, thread pool, socket engine
     // Three windows; the least is reported. A per-chunk allocation shows in every window, while the
     // runtime's thread pool now and then replaces a 1 KB work-queue segment, whatever the work items are.
@@ -45,10 +46,10 @@ if (args[0] == "chunks")
 }
 else
 {
-    OpenRelayClose(balancer, chunk, reply, 500);
+    OpenRelayClose(proxy, chunk, reply, 500);
     operations = 1_000;
     var before = GC.GetTotalAllocatedBytes(precise: true);
-    OpenRelayClose(balancer, chunk, reply, (int)operations);
+    OpenRelayClose(proxy, chunk, reply, (int)operations);
     allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
 }
 Console.WriteLine($"allocated={allocated} operations={operations}");
@@ -75,18 +76,18 @@ static void PingPong(Socket client, byte[] chunk, byte[] reply, int times)
     }
 }
 
-static void OpenRelayClose(LoadBalancer balancer, byte[] chunk, byte[] reply, int times)
+static void OpenRelayClose(Proxy proxy, byte[] chunk, byte[] reply, int times)
 {
     for (var i = 0; i < times; i++)
     {
-        using var client = Connect(balancer.LocalEndPoint);
+        using var client = Connect(proxy.LocalEndPoint);
         PingPong(client, chunk, reply, 1);
         client.Shutdown(SocketShutdown.Send);
         while (client.Receive(reply) > 0)
         {
         }
     }
-    while (balancer.Stats.Active > 0)
+    while (proxy.Connections.Active > 0)
     {
         Thread.Sleep(1);
     }

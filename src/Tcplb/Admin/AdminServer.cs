@@ -8,7 +8,7 @@ namespace Tcplb.Admin;
 /// <summary>
 /// A small HTTP/1.1 responder for operators: <c>/metrics</c>, <c>/status</c>, <c>/</c> and <c>/healthz</c>.
 /// GET (and HEAD) only, requests of at most 8 KiB read within 5 seconds, one request per connection.
-/// Runs on the thread pool with ordinary async code; it shares nothing with the relays but read-only counters.
+/// Runs on the thread pool with ordinary async code; it sees the balancer only through status snapshots.
 /// Bind it to loopback or a private network: it has no authentication.
 /// </summary>
 internal sealed class AdminServer : IDisposable
@@ -16,14 +16,14 @@ internal sealed class AdminServer : IDisposable
     private const int MaxRequestBytes = 8 * 1024;
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly LoadBalancer _balancer;
+    private readonly Func<ProxyStatus> _status;
     private readonly Socket _socket;
     private readonly CancellationTokenSource _stop = new();
 
     /// <summary>Binds at once, so that a taken address is reported at start-up.</summary>
-    public AdminServer(IPEndPoint endPoint, LoadBalancer balancer)
+    public AdminServer(IPEndPoint endPoint, Func<ProxyStatus> status)
     {
-        _balancer = balancer;
+        _status = status;
         _socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -120,10 +120,10 @@ internal sealed class AdminServer : IDisposable
         var path = requestLine[1].Split('?', 2)[0];
         return path switch
         {
-            "/metrics" => (200, PrometheusText.ContentType, Encoding.UTF8.GetBytes(PrometheusText.Write(_balancer))),
-            "/status" => (200, "application/json", StatusJson.Write(_balancer)),
+            "/metrics" => (200, PrometheusText.ContentType, Encoding.UTF8.GetBytes(PrometheusText.Write(_status()))),
+            "/status" => (200, "application/json", StatusJson.Write(_status())),
             "/" => (200, "text/html; charset=utf-8", Encoding.UTF8.GetBytes(StatusPage.Html)),
-            "/healthz" => _balancer.Accepting ? (200, "text/plain", "ok\n"u8.ToArray()) : (503, "text/plain", "draining\n"u8.ToArray()),
+            "/healthz" => _status().Accepting ? (200, "text/plain", "ok\n"u8.ToArray()) : (503, "text/plain", "draining\n"u8.ToArray()),
             _ => (404, "text/plain", "not found\n"u8.ToArray()),
         };
     }

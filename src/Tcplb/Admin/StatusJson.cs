@@ -3,50 +3,68 @@ using Tcplb.Runtime;
 
 namespace Tcplb.Admin;
 
-/// <summary>The <c>/status</c> document, written with <see cref="Utf8JsonWriter"/>: no reflection, safe under Native AOT.</summary>
+/// <summary>
+/// The <c>/status</c> document, written with <see cref="Utf8JsonWriter"/> (no reflection, safe under Native
+/// AOT): what each server is (address, host, weight, state), then every figure <see cref="MetricCatalogue"/>
+/// places in it.
+/// </summary>
 internal static class StatusJson
 {
-    public static byte[] Write(LoadBalancer balancer)
+    public static byte[] Write(ProxyStatus status)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
-            var time = balancer.Context.Time;
-            var now = time.GetTimestamp();
             json.WriteStartObject();
-            json.WriteBoolean("accepting", balancer.Accepting);
-            json.WriteNumber("uptime_seconds", Math.Round(balancer.Uptime.TotalSeconds, 1));
-            json.WriteStartObject("connections");
-            json.WriteNumber("active", balancer.Stats.Active);
-            json.WriteNumber("total", balancer.Stats.Total);
-            json.WriteNumber("rejected", balancer.Stats.Rejected);
-            json.WriteEndObject();
-            json.WriteStartObject("buffers");
-            json.WriteNumber("slices", balancer.Context.Slab.Capacity);
-            json.WriteNumber("slices_in_use", balancer.Context.Slab.InUse);
-            json.WriteNumber("slice_bytes", balancer.Context.Slab.SliceSize);
-            json.WriteEndObject();
+            json.WriteBoolean("accepting", status.Accepting);
+            WriteFigures(json, MetricCatalogue.Proxy, status);
             json.WriteStartArray("servers");
-            foreach (var server in balancer.Pool.Servers)
+            foreach (var server in status.Servers)
             {
-                var up = server.IsAvailable(now);
                 json.WriteStartObject();
-                json.WriteString("address", server.Name);
+                json.WriteString("address", server.Address);
                 json.WriteString("host", server.Host);
                 json.WriteNumber("weight", server.Weight);
-                json.WriteString("state", up ? "up" : "down");
-                json.WriteNumber("cooldown_seconds", up ? 0 : Math.Round((double)(server.DownUntil - now) / time.TimestampFrequency, 1));
-                json.WriteNumber("consecutive_failures", server.ConsecutiveFailures);
-                json.WriteNumber("active", server.Active);
-                json.WriteNumber("total", server.Connections);
-                json.WriteNumber("connect_failures", server.ConnectFailures);
-                json.WriteNumber("bytes_sent", server.BytesSent);
-                json.WriteNumber("bytes_received", server.BytesReceived);
+                json.WriteString("state", server.Up ? "up" : "down");
+                json.WriteNumber("cooldown_seconds", Math.Round(server.CooldownLeft.TotalSeconds, 1));
+                WriteFigures(json, MetricCatalogue.Server, server);
                 json.WriteEndObject();
             }
             json.WriteEndArray();
             json.WriteEndObject();
         }
         return buffer.ToArray();
+    }
+
+    /// <summary>Writes the figures that have a place here; those of one group (<c>group.key</c>) form one object, in catalogue order.</summary>
+    private static void WriteFigures<T>(Utf8JsonWriter json, Metric<T>[] metrics, T source)
+    {
+        string? openGroup = null;
+        foreach (var metric in metrics)
+        {
+            if (metric.Json is not { } path)
+            {
+                continue;
+            }
+            var dot = path.IndexOf('.');
+            var group = dot < 0 ? null : path[..dot];
+            if (group != openGroup)
+            {
+                if (openGroup is not null)
+                {
+                    json.WriteEndObject();
+                }
+                if (group is not null)
+                {
+                    json.WriteStartObject(group);
+                }
+                openGroup = group;
+            }
+            json.WriteNumber(path[(dot + 1)..], metric.Read(source));
+        }
+        if (openGroup is not null)
+        {
+            json.WriteEndObject();
+        }
     }
 }

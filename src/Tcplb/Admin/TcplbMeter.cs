@@ -4,9 +4,9 @@ using Tcplb.Runtime;
 namespace Tcplb.Admin;
 
 /// <summary>
-/// The same figures as <c>/metrics</c>, published through <see cref="System.Diagnostics.Metrics"/> (meter
-/// <c>Tcplb</c>) for dotnet-counters and OpenTelemetry. Observable instruments: they are read only when a
-/// listener collects, so they cost nothing otherwise.
+/// The figures of <see cref="MetricCatalogue"/> that name an instrument, published through
+/// <see cref="System.Diagnostics.Metrics"/> (meter <c>Tcplb</c>) for dotnet-counters and OpenTelemetry.
+/// Observable instruments: a status snapshot is taken only when a listener collects, so they cost nothing otherwise.
 /// </summary>
 internal sealed class TcplbMeter : IDisposable
 {
@@ -14,29 +14,37 @@ internal sealed class TcplbMeter : IDisposable
 
     private readonly Meter _meter = new(Name);
 
-    public Meter Meter => _meter;
-
-    public TcplbMeter(LoadBalancer balancer)
+    public TcplbMeter(Func<ProxyStatus> status)
     {
-        var stats = balancer.Stats;
-        _meter.CreateObservableUpDownCounter("tcplb.connections.active", () => stats.Active, "{connection}", "Client connections open now.");
-        _meter.CreateObservableCounter("tcplb.connections.total", () => stats.Total, "{connection}", "Client connections accepted.");
-        _meter.CreateObservableCounter("tcplb.connections.rejected", () => stats.Rejected, "{connection}", "Client connections no server could take.");
-        _meter.CreateObservableUpDownCounter("tcplb.backend.connections.active",
-            () => PerServer(balancer, s => s.Active), "{connection}", "Connections open to each server.");
-        _meter.CreateObservableCounter("tcplb.backend.connections.total",
-            () => PerServer(balancer, s => s.Connections), "{connection}", "Connections made to each server.");
-        _meter.CreateObservableCounter("tcplb.backend.connect_failures",
-            () => PerServer(balancer, s => s.ConnectFailures), "{failure}", "Failed connects to each server.");
-        _meter.CreateObservableGauge("tcplb.backend.up", () =>
+        foreach (var metric in MetricCatalogue.Proxy)
         {
-            var now = balancer.Context.Time.GetTimestamp();
-            return PerServer(balancer, s => s.IsAvailable(now) ? 1 : 0);
-        }, null, "1 when the server is not in cooldown.");
+            if (metric.Instrument is not null)
+            {
+                Create(metric, () => [new Measurement<long>((long)metric.Read(status()))]);
+            }
+        }
+        foreach (var metric in MetricCatalogue.Server)
+        {
+            if (metric.Instrument is not null)
+            {
+                Create(metric, () => status().Servers.Select(s =>
+                    new Measurement<long>((long)metric.Read(s), new KeyValuePair<string, object?>("backend", s.Address))));
+            }
+        }
     }
 
-    private static IEnumerable<Measurement<long>> PerServer(LoadBalancer balancer, Func<Backends.Backend, long> value) =>
-        balancer.Pool.Servers.Select(s => new Measurement<long>(value(s), new KeyValuePair<string, object?>("backend", s.Name)));
+    public Meter Meter => _meter;
+
+    private void Create<T>(Metric<T> metric, Func<IEnumerable<Measurement<long>>> observe)
+    {
+        var name = metric.Instrument!;
+        _ = metric.Type switch
+        {
+            MetricType.Counter => (Instrument)_meter.CreateObservableCounter(name, observe, metric.Unit, metric.Help),
+            MetricType.UpDownCounter => _meter.CreateObservableUpDownCounter(name, observe, metric.Unit, metric.Help),
+            _ => _meter.CreateObservableGauge(name, observe, metric.Unit, metric.Help),
+        };
+    }
 
     public void Dispose() => _meter.Dispose();
 }

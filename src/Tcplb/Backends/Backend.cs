@@ -3,28 +3,21 @@ using System.Net;
 namespace Tcplb.Backends;
 
 /// <summary>
-/// One server address and its passive health and traffic counters. Read on the hot path without locks;
-/// health transitions (down, up) take the lock, so exactly one caller sees and logs each.
-/// The same instance lives on across reloads for as long as its address stays listed.
+/// One server address as one snapshot of the server list has it: where it is and its settings from the hosts
+/// file, fixed for the life of the snapshot. Its health and counters live in <see cref="State"/>, which
+/// outlives snapshots: a reload that keeps the address but changes a setting makes a new entry that shares
+/// the same state (<see cref="WithSettingsOf"/>).
 /// </summary>
 internal sealed class Backend
 {
-    private readonly Lock _health = new();
-    private long _downUntil;
-    private int _failures;
-    private int _active;
-    private long _connections;
-    private long _connectFailures;
-    private long _bytesSent;
-    private long _bytesReceived;
-
-    public Backend(IPEndPoint endPoint, string host, int weight)
+    public Backend(IPEndPoint endPoint, string host, int weight, BackendState? state = null)
     {
         EndPoint = endPoint;
         Host = host;
         Weight = weight;
         Name = endPoint.ToString();
         Hash = Hashing.Of(Name);
+        State = state ?? new BackendState();
     }
 
     public IPEndPoint EndPoint { get; }
@@ -35,77 +28,20 @@ internal sealed class Backend
     /// <summary>The resolved address, e.g. <c>127.0.0.1:5000</c> or <c>[::1]:5000</c>; identifies the server across reloads.</summary>
     public string Name { get; }
 
-    /// <summary>Relative share of new connections; a reload may change it.</summary>
-    public int Weight { get; set; }
+    /// <summary>Relative share of new connections.</summary>
+    public int Weight { get; }
 
     /// <summary>A stable 64-bit hash of <see cref="Name"/>, for consistent hashing.</summary>
     public ulong Hash { get; }
 
-    /// <summary>Timestamp (of the balancer's clock) until which the server is avoided; 0 when it is up.</summary>
-    public long DownUntil => Volatile.Read(ref _downUntil);
+    /// <summary>Health and counters, shared by every snapshot entry of this address.</summary>
+    public BackendState State { get; }
 
-    public int ConsecutiveFailures => Volatile.Read(ref _failures);
+    /// <summary>Whether <paramref name="other"/> (the same address in a newer list) has the same settings.</summary>
+    public bool HasSameSettings(Backend other) => Weight == other.Weight && Host == other.Host;
 
-    public int Active => Volatile.Read(ref _active);
-
-    public long Connections => Interlocked.Read(ref _connections);
-
-    public long ConnectFailures => Interlocked.Read(ref _connectFailures);
-
-    /// <summary>Bytes sent to the server (from clients).</summary>
-    public long BytesSent => Interlocked.Read(ref _bytesSent);
-
-    /// <summary>Bytes received from the server (for clients).</summary>
-    public long BytesReceived => Interlocked.Read(ref _bytesReceived);
-
-    public bool IsAvailable(long now) => Volatile.Read(ref _downUntil) <= now;
-
-    /// <summary>Records a failed connect. Returns the cooldown when this failure took the server down, else null.</summary>
-    /// <remarks>Failures of attempts that started before the server was marked down do not extend its cooldown again.</remarks>
-    public TimeSpan? MarkFailed(long now, TimeSpan baseCooldown, long timestampFrequency)
-    {
-        Interlocked.Increment(ref _connectFailures);
-        lock (_health)
-        {
-            if (_downUntil > now)
-            {
-                return null;
-            }
-            _failures++;
-            var cooldown = Cooldown.After(_failures, baseCooldown);
-            Volatile.Write(ref _downUntil, now + (long)(cooldown.TotalSeconds * timestampFrequency));
-            return cooldown;
-        }
-    }
-
-    /// <summary>Records a successful connect. Returns true when the server had been failing and is now back.</summary>
-    public bool MarkConnected()
-    {
-        Interlocked.Increment(ref _active);
-        Interlocked.Increment(ref _connections);
-        if (Volatile.Read(ref _failures) == 0)
-        {
-            return false;
-        }
-        lock (_health)
-        {
-            if (_failures == 0)
-            {
-                return false;
-            }
-            _failures = 0;
-            Volatile.Write(ref _downUntil, 0);
-            return true;
-        }
-    }
-
-    /// <summary>Records the end of a connection that <see cref="MarkConnected"/> counted.</summary>
-    public void MarkClosed(long bytesSent, long bytesReceived)
-    {
-        Interlocked.Decrement(ref _active);
-        Interlocked.Add(ref _bytesSent, bytesSent);
-        Interlocked.Add(ref _bytesReceived, bytesReceived);
-    }
+    /// <summary>The entry for a newer list: <paramref name="fresh"/>'s settings, this entry's state.</summary>
+    public Backend WithSettingsOf(Backend fresh) => new(EndPoint, fresh.Host, fresh.Weight, State);
 
     public override string ToString() => Name;
 }

@@ -1,16 +1,8 @@
 using System.Globalization;
 using System.Net;
+using Tcplb.Configuration;
 
 namespace Tcplb.Cli;
-
-/// <summary>What the command line asks for.</summary>
-internal abstract record Command
-{
-    public sealed record Run(Options Options) : Command;
-    public sealed record Help : Command;
-    public sealed record Version : Command;
-    public sealed record Probe(string Address) : Command;
-}
 
 /// <summary>
 /// Reads <c>tcplb PORT [options]</c> and the <c>TCPLB_*</c> environment; a flag wins over its variable.
@@ -18,7 +10,7 @@ internal abstract record Command
 /// </summary>
 internal static class OptionsParser
 {
-    private delegate Options Apply(Options options, string value, string what);
+    private delegate Settings Apply(Settings options, string value, string what);
 
     private sealed record Spec(string Flag, string Env, bool TakesValue, Apply Apply);
 
@@ -54,7 +46,8 @@ internal static class OptionsParser
             return args.Count == 2 ? new Command.Probe(args[1]) : throw new ConfigException("--probe takes one ADDR:PORT");
         }
 
-        var options = new Options();
+        var validate = args.Contains("--validate");
+        var options = new Settings();
         foreach (var spec in Specs)
         {
             var value = environment(spec.Env);
@@ -68,6 +61,10 @@ internal static class OptionsParser
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
+            if (arg == "--validate")
+            {
+                continue;
+            }
             if (!arg.StartsWith('-') || arg == "-")
             {
                 port = port is null ? ParsePort(arg) : throw new ConfigException($"unexpected argument '{arg}'");
@@ -101,12 +98,7 @@ internal static class OptionsParser
             throw new ConfigException("missing PORT");
         }
         options = options with { Port = port.Value };
-        if ((long)options.MaxConnections * 2 * options.BufferSize > Array.MaxLength)
-        {
-            throw new ConfigException(
-                $"--max-conns {options.MaxConnections} x 2 x --buffer-size {options.BufferSize} is over the 2 GiB buffer limit");
-        }
-        return new Command.Run(options);
+        return validate ? new Command.Validate(options) : new Command.Run(options);
     }
 
     private static int ParsePort(string text) =>
@@ -125,22 +117,10 @@ internal static class OptionsParser
             ? n
             : throw new ConfigException($"{what}: '{text}' must be a whole number from {min} to {max}");
 
-    private static BalancePolicy ParseBalance(string text, string what) => text switch
-    {
-        "round-robin" => BalancePolicy.RoundRobin,
-        "least-conn" => BalancePolicy.LeastConn,
-        "random2" => BalancePolicy.Random2,
-        "source-hash" => BalancePolicy.SourceHash,
-        _ => throw new ConfigException($"{what}: unknown policy '{text}' (round-robin, least-conn, random2, source-hash)"),
-    };
-
-    public static string PolicyName(BalancePolicy policy) => policy switch
-    {
-        BalancePolicy.LeastConn => "least-conn",
-        BalancePolicy.Random2 => "random2",
-        BalancePolicy.SourceHash => "source-hash",
-        _ => "round-robin",
-    };
+    private static BalancePolicy ParseBalance(string text, string what) =>
+        BalancePolicyNames.TryParse(text, out var policy)
+            ? policy
+            : throw new ConfigException($"{what}: unknown policy '{text}' ({BalancePolicyNames.List})");
 
     private static ProxyProtocolVersion ParseProxyProtocol(string text, string what) => text switch
     {

@@ -9,6 +9,7 @@ internal static class Usage
         tcplb - a small, fast TCP load balancer
 
         usage: tcplb PORT [options]
+               tcplb PORT [options] --validate   check options and hosts file, print the servers, exit
                tcplb --help | --version | --probe ADDR:PORT
 
         Listens on PORT (IPv4 and IPv6) and spreads connections over the servers

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 namespace Tcplb.Net;
 
 /// <summary>
-/// Moves bytes one way, from one socket to the other, through one slab slice: receive, send all of it,
+/// Moves bytes one way, from one socket to the other, through one slab window: receive, send all of it,
 /// repeat. One <see cref="SocketAsyncEventArgs"/> (this object) serves every operation for the life of the
 /// process, so a relayed chunk allocates nothing. Synchronous completions are the fast path and loop here;
 /// after <see cref="MaxSynchronousChunks"/> in a row the relay yields its thread, so that a bulk stream
@@ -18,17 +18,14 @@ internal sealed class Relay : SocketAsyncEventArgs, IThreadPoolWorkItem
     private const int MaxSynchronousChunks = 16;
 
     private readonly Session _session;
-    private readonly Memory<byte> _slab;
+    private Memory<byte> _window;
     private Socket _from = null!;
     private Socket _to = null!;
-    private int _offset;
-    private int _size;
 
-    public Relay(Session session, Memory<byte> slab)
+    public Relay(Session session)
         : base(unsafeSuppressExecutionContextFlow: true)
     {
         _session = session;
-        _slab = slab;
     }
 
     /// <summary>Bytes relayed since <see cref="Start"/>.</summary>
@@ -38,19 +35,18 @@ internal sealed class Relay : SocketAsyncEventArgs, IThreadPoolWorkItem
     public Socket Destination => _to;
 
     /// <summary>
-    /// Starts relaying. When <paramref name="prefilled"/> is more than zero, the slice already holds that many
-    /// bytes (a PROXY protocol header) to send before the first receive.
+    /// Starts relaying through <paramref name="window"/>. When <paramref name="prefilled"/> is more than zero,
+    /// the window already holds that many bytes (a PROXY protocol header) to send before the first receive.
     /// </summary>
-    public void Start(Socket from, Socket to, int offset, int size, int prefilled = 0)
+    public void Start(Socket from, Socket to, Memory<byte> window, int prefilled = 0)
     {
         _from = from;
         _to = to;
-        _offset = offset;
-        _size = size;
+        _window = window;
         Bytes = 0;
         if (prefilled > 0)
         {
-            SetBuffer(_slab.Slice(offset, prefilled));
+            SetBuffer(window[..prefilled]);
             if (!Send())
             {
                 return;
@@ -81,7 +77,7 @@ internal sealed class Relay : SocketAsyncEventArgs, IThreadPoolWorkItem
     {
         for (var i = 0; i < MaxSynchronousChunks; i++)
         {
-            SetBuffer(_slab.Slice(_offset, _size));
+            SetBuffer(_window);
             try
             {
                 if (_from.ReceiveAsync(this))
@@ -118,7 +114,7 @@ internal sealed class Relay : SocketAsyncEventArgs, IThreadPoolWorkItem
         }
         Bytes += received;
         _session.Touch();
-        SetBuffer(_slab.Slice(_offset, received));
+        SetBuffer(_window[..received]);
         return Send();
     }
 

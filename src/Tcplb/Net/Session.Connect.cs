@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Tcplb.Backends;
-using Tcplb.Runtime;
+using Tcplb.Balancing;
+using Tcplb.Infrastructure;
 
 namespace Tcplb.Net;
 
@@ -129,7 +130,7 @@ internal sealed partial class Session
     /// <summary>No server would take the client: close it with a reset, so it knows it was not served.</summary>
     private void Reject()
     {
-        TrySetReason(CloseReason.NoServer, _generation);
+        _close.TryClose(_close.Generation, CloseReason.NoServer);
         _context.Log.Debug("no server for client", ("tries", _attempt.Tries));
         _client?.Close(0);
         Release();

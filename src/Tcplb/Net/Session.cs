@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Tcplb.Backends;
-using Tcplb.Runtime;
+using Tcplb.Configuration;
 
 namespace Tcplb.Net;
 
@@ -12,14 +12,12 @@ namespace Tcplb.Net;
 /// <remarks>
 /// Ownership: the session owns both sockets and its slab slice. Exactly one path releases them,
 /// <see cref="Release"/>, run by whichever relay ends last (or by the connect path when no server takes the
-/// client). Teardown is idempotent: the first close reason wins, later ones are ignored; a stale reason from
-/// the timeout thread cannot touch a later connection because it is tagged with the connection's generation.
+/// client). Teardown is idempotent: <see cref="CloseState"/> keeps the first close reason of each connection
+/// and ignores a stale one from the timeout thread that was meant for an earlier connection.
 /// </remarks>
 internal sealed partial class Session
 {
-    private const int ReasonBits = 8;
-
-    private readonly ProxyContext _context;
+    private readonly SessionContext _context;
     private readonly SessionPool _home;
     private readonly Relay _upstream;
     private readonly Relay _downstream;
@@ -29,17 +27,16 @@ internal sealed partial class Session
     private int _slice = -1;
     private int _runningRelays;
     private int _state;
-    private long _generation;
-    private long _closeState;
+    private CloseState _close;
     private long _lastActivity;
     private long _openedAt;
 
-    public Session(ProxyContext context, SessionPool home)
+    public Session(SessionContext context, SessionPool home)
     {
         _context = context;
         _home = home;
-        _upstream = new Relay(this, context.Slab.Memory);
-        _downstream = new Relay(this, context.Slab.Memory);
+        _upstream = new Relay(this);
+        _downstream = new Relay(this);
         _connect = new ConnectArgs(this);
     }
 
@@ -50,21 +47,17 @@ internal sealed partial class Session
         Relaying,
     }
 
-    /// <summary>Which use of this pooled object is current; a close for another one is ignored.</summary>
-    private long CurrentGeneration => Volatile.Read(ref _closeState) >> ReasonBits;
-
-    public CloseReason Reason => (CloseReason)(Volatile.Read(ref _closeState) & ((1 << ReasonBits) - 1));
+    public CloseReason Reason => _close.Reason;
 
     /// <summary>Serves a freshly accepted client, using slab slice <paramref name="slice"/>.</summary>
     public void Start(Socket client, int slice)
     {
         _client = client;
         _slice = slice;
-        var generation = ++_generation;
-        Volatile.Write(ref _closeState, generation << ReasonBits);
+        _close.Open();
         _openedAt = _context.Time.GetTimestamp();
         _lastActivity = _openedAt;
-        _context.Stats.Opened();
+        _context.Connections.Opened();
         client.NoDelay = true;
         _attempt.Begin(_context.HashClients ? ClientAddressHash(client) : 0);
         Volatile.Write(ref _state, (int)State.Connecting);
@@ -119,7 +112,7 @@ internal sealed partial class Session
                 ExpireConnect(now);
                 break;
             case State.Relaying when _context.IdleTimeoutTicks > 0:
-                var generation = CurrentGeneration; // read before the activity stamp: a later connection has a fresh one
+                var generation = _close.Generation; // read before the activity stamp: a later connection has a fresh one
                 if (now - Volatile.Read(ref _lastActivity) > _context.IdleTimeoutTicks)
                 {
                     Abort(CloseReason.Idle, reset: false, generation);
@@ -133,7 +126,7 @@ internal sealed partial class Session
     {
         if ((State)Volatile.Read(ref _state) == State.Relaying)
         {
-            Abort(CloseReason.Shutdown, reset: false, CurrentGeneration);
+            Abort(CloseReason.Shutdown, reset: false, _close.Generation);
         }
     }
 
@@ -141,27 +134,23 @@ internal sealed partial class Session
     {
         _server = server;
         var client = _client!;
-        var offset = _context.Slab.Offset(_slice);
-        var size = _context.BufferSize;
-        var header = _context.ProxyProtocol == Cli.ProxyProtocolVersion.None
+        var upstream = _context.Slab.Upstream(_slice);
+        var header = _context.ProxyProtocol == ProxyProtocolVersion.None
             ? 0
-            : ProxyProtocolHeader.Write(_context.ProxyProtocol, client, _context.Slab.Memory.Span.Slice(offset, size));
+            : ProxyProtocolHeader.Write(_context.ProxyProtocol, client, upstream.Span);
         Volatile.Write(ref _runningRelays, 2);
         Volatile.Write(ref _state, (int)State.Relaying);
-        _downstream.Start(server, client, offset + size, size);
-        _upstream.Start(client, server, offset, size, header);
+        _downstream.Start(server, client, _context.Slab.Downstream(_slice));
+        _upstream.Start(client, server, upstream, header);
     }
 
-    private bool TrySetReason(CloseReason reason, long generation)
-    {
-        var open = generation << ReasonBits;
-        return Interlocked.CompareExchange(ref _closeState, open | (long)reason, open) == open;
-    }
+    /// <summary>Ends the current connection at once: both sockets closed, with RST when <paramref name="reset"/>.</summary>
+    private void Abort(CloseReason reason, bool reset) => Abort(reason, reset, _close.Generation);
 
-    /// <summary>Ends the connection at once: both sockets closed, with RST when <paramref name="reset"/>.</summary>
-    private void Abort(CloseReason reason, bool reset, long generation = -1)
+    /// <summary>Ends connection <paramref name="generation"/>, if it is still the current one and open.</summary>
+    private void Abort(CloseReason reason, bool reset, long generation)
     {
-        if (!TrySetReason(reason, generation < 0 ? _generation : generation))
+        if (!_close.TryClose(generation, reason))
         {
             return;
         }
@@ -194,11 +183,11 @@ internal sealed partial class Session
     /// <summary>The single release path: counters, access log, sockets, slice and the session itself go back.</summary>
     private void Release()
     {
-        TrySetReason(CloseReason.Done, _generation);
+        _close.TryClose(_close.Generation, CloseReason.Done);
         Volatile.Write(ref _state, (int)State.Idle);
         var reason = Reason;
-        _context.Stats.Closed(rejected: reason == CloseReason.NoServer);
-        _backend?.MarkClosed(_upstream.Bytes, _downstream.Bytes);
+        _context.Connections.Closed(rejected: reason == CloseReason.NoServer);
+        _backend?.State.MarkClosed(_upstream.Bytes, _downstream.Bytes);
         if (_context.AccessLog)
         {
             WriteAccessLog(reason);

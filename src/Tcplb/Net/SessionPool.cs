@@ -9,14 +9,14 @@ namespace Tcplb.Net;
 internal sealed class SessionPool
 {
     private readonly Lock _lock = new();
-    private readonly ProxyContext _context;
+    private readonly SessionContext _context;
     private readonly Session[] _idle;
     private readonly Session[] _all;
     private int _idleCount;
     private int _created;
     private IThreadPoolWorkItem? _waiting;
 
-    public SessionPool(ProxyContext context)
+    public SessionPool(SessionContext context)
     {
         _context = context;
         _idle = new Session[context.Slab.Capacity];

@@ -1,5 +1,7 @@
-using Tcplb.Cli;
-using Tcplb.Config;
+using Tcplb.Backends;
+using Tcplb.Balancing;
+using Tcplb.Configuration;
+using Tcplb.Infrastructure;
 
 namespace Tcplb.Runtime;
 
@@ -9,32 +11,37 @@ namespace Tcplb.Runtime;
 /// names are resolved again every <c>--resolve-interval</c>. A bad file is reported and ignored: the last good
 /// list stays. Runs on a timer thread, never on the relay path; DNS may block it, nothing else.
 /// </summary>
+/// <remarks>Time comes from the <see cref="TimeProvider"/> given, so tests drive <see cref="Check"/> with a fake clock.</remarks>
 internal sealed class HostsReloader : IDisposable
 {
     private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(1);
 
     private readonly string _path;
-    private readonly LoadBalancer _balancer;
+    private readonly BackendPool _pool;
     private readonly HostsResolver _resolver;
+    private readonly TimeProvider _time;
     private readonly Log _log;
-    private readonly long _resolveIntervalMs;
-    private readonly Timer _timer;
+    private readonly long _resolveIntervalTicks;
+    private readonly ITimer _timer;
     private readonly Lock _busy = new();
     private IReadOnlyList<HostEntry> _entries;
     private (DateTime Written, long Length) _stamp;
-    private long _lastResolve = Environment.TickCount64;
+    private long _lastResolve;
     private volatile bool _forced;
 
-    public HostsReloader(string path, IReadOnlyList<HostEntry> entries, LoadBalancer balancer, HostsResolver resolver, TimeSpan resolveInterval, Log log)
+    public HostsReloader(string path, IReadOnlyList<HostEntry> entries, BackendPool pool, HostsResolver resolver, TimeSpan resolveInterval,
+        TimeProvider time, Log log)
     {
         _path = path;
         _entries = entries;
-        _balancer = balancer;
+        _pool = pool;
         _resolver = resolver;
+        _time = time;
         _log = log;
-        _resolveIntervalMs = (long)resolveInterval.TotalMilliseconds;
+        _resolveIntervalTicks = time.Ticks(resolveInterval);
+        _lastResolve = time.GetTimestamp();
         _stamp = Stamp(path);
-        _timer = new Timer(static state => ((HostsReloader)state!).Check(), this, CheckInterval, CheckInterval);
+        _timer = time.CreateTimer(static state => ((HostsReloader)state!).Check(), this, CheckInterval, CheckInterval);
     }
 
     /// <summary>Re-read the file at the next check, changed or not (SIGHUP).</summary>
@@ -60,7 +67,7 @@ internal sealed class HostsReloader : IDisposable
                 _stamp = stamp;
                 Reload();
             }
-            else if (_resolveIntervalMs > 0 && Environment.TickCount64 - _lastResolve >= _resolveIntervalMs)
+            else if (_resolveIntervalTicks > 0 && _time.GetTimestamp() - _lastResolve >= _resolveIntervalTicks)
             {
                 Apply(_entries, "names resolved again", quietWhenSame: true);
             }
@@ -89,14 +96,14 @@ internal sealed class HostsReloader : IDisposable
 
     private void Apply(IReadOnlyList<HostEntry> entries, string message, bool quietWhenSame)
     {
-        _lastResolve = Environment.TickCount64;
+        _lastResolve = _time.GetTimestamp();
         var servers = _resolver.Resolve(entries);
         if (servers.Count == 0)
         {
             _log.Error("no server address resolves; keeping the last good servers");
             return;
         }
-        var (added, removed) = _balancer.Pool.Replace(servers);
+        var (added, removed) = _pool.Replace(servers);
         if (!quietWhenSame || added + removed > 0)
         {
             _log.Info(message, ("servers", servers.Count), ("added", added), ("removed", removed));

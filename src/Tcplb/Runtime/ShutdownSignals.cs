@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
 
+using Tcplb.Infrastructure;
+
 namespace Tcplb.Runtime;
 
 /// <summary>

@@ -9,26 +9,26 @@ namespace Tcplb.Tests.Admin;
 
 public class AdminServerTests
 {
-    /// <summary>An echo server, the balancer in front of it, and the admin endpoint of that balancer.</summary>
+    /// <summary>An echo server, the proxy in front of it, and the admin endpoint of that proxy.</summary>
     private sealed class Rig : IDisposable
     {
         public Rig(params IPEndPoint[] extraServers)
         {
-            Balancer = new TestBalancer([Echo.EndPoint, .. extraServers]);
-            Admin = new AdminServer(new IPEndPoint(IPAddress.Loopback, 0), Balancer.Balancer);
+            Proxy = new TestProxy([Echo.EndPoint, .. extraServers]);
+            Admin = new AdminServer(new IPEndPoint(IPAddress.Loopback, 0), Proxy.Proxy.Status);
             Admin.Start();
         }
 
         public ScriptedBackend Echo { get; } = ScriptedBackend.Echo();
 
-        public TestBalancer Balancer { get; }
+        public TestProxy Proxy { get; }
 
         public AdminServer Admin { get; }
 
         public void Dispose()
         {
             Admin.Dispose();
-            Balancer.Dispose();
+            Proxy.Dispose();
             Echo.Dispose();
         }
     }
@@ -50,12 +50,12 @@ public class AdminServerTests
     public async Task Metrics_HaveTheDesignNames_WithHelpTypeAndBackendLabels()
     {
         using var rig = new Rig();
-        using (var client = await rig.Balancer.ConnectAsync())
+        using (var client = await rig.Proxy.ConnectAsync())
         {
             await client.SendAsync("ping"u8.ToArray());
             await client.ReadExactlyAsync(4);
         }
-        rig.Balancer.WaitUntilIdle();
+        rig.Proxy.WaitUntilIdle();
 
         var (status, head, body) = await Get(rig.Admin.LocalEndPoint, "/metrics");
         Assert.Equal(200, status);
@@ -82,7 +82,7 @@ public class AdminServerTests
         using var rig = new Rig(new IPEndPoint(IPAddress.Loopback, TcplbProcess.FreePort()));
         for (var i = 0; i < 2; i++)
         {
-            using var client = await rig.Balancer.ConnectAsync(); // one of them finds the second server closed
+            using var client = await rig.Proxy.ConnectAsync(); // one of them finds the second server closed
             await client.SendAsync("x"u8.ToArray());
             await client.ReadExactlyAsync(1);
         }
@@ -107,7 +107,7 @@ public class AdminServerTests
     {
         using var rig = new Rig();
         Assert.Equal(200, (await Get(rig.Admin.LocalEndPoint, "/healthz")).Status);
-        rig.Balancer.Balancer.StopAccepting();
+        rig.Proxy.Proxy.StopAccepting();
         var (status, _, body) = await Get(rig.Admin.LocalEndPoint, "/healthz");
         Assert.Equal((503, "draining\n"), (status, body));
     }

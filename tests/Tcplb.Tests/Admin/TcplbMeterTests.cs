@@ -10,20 +10,20 @@ public class TcplbMeterTests
     public async Task Meter_PublishesConnectionAndServerFigures()
     {
         using var echo = ScriptedBackend.Echo();
-        using var balancer = new TestBalancer([echo.EndPoint]);
-        using var meter = new TcplbMeter(balancer.Balancer);
-        using (var client = await balancer.ConnectAsync())
+        using var proxy = new TestProxy([echo.EndPoint]);
+        using var meter = new TcplbMeter(proxy.Proxy.Status);
+        using (var client = await proxy.ConnectAsync())
         {
             await client.SendAsync("x"u8.ToArray());
             await client.ReadExactlyAsync(1);
         }
-        balancer.WaitUntilIdle();
+        proxy.WaitUntilIdle();
 
         var seen = new Dictionary<string, long>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (ReferenceEquals(instrument.Meter, meter.Meter)) // this balancer's, not another test's
+            if (ReferenceEquals(instrument.Meter, meter.Meter)) // this proxy's, not another test's
             {
                 l.EnableMeasurementEvents(instrument);
             }

@@ -1,6 +1,7 @@
 using Tcplb.Backends;
 using Tcplb.Balancing;
-using Tcplb.Cli;
+using Tcplb.Configuration;
+using Tcplb.Infrastructure;
 using Tcplb.Runtime;
 using Tcplb.Tests.Support;
 
@@ -13,7 +14,7 @@ public class BackendPoolTests
     private static readonly TimeSpan Base = TimeSpan.FromSeconds(10);
 
     private BackendPool Pool(Backend[] servers) =>
-        new(servers, new RoundRobinBalancer(), Base, _time, new Log(_log, LogLevel.Debug, _time));
+        new(servers, new RoundRobinPolicy(), Base, _time, new Log(_log, LogLevel.Debug, _time));
 
     [Fact]
     public void Pick_SkipsServersTriedForThisClient_ThenGivesUp()
@@ -75,12 +76,12 @@ public class BackendPoolTests
         var servers = Servers.Make(3);
         var pool = Pool(servers);
         pool.ReportConnectFailure(servers[0], "refused");
-        servers[1].MarkConnected();
+        servers[1].State.MarkConnected();
         var fresh = Servers.Make(4, 1, 5, 1, 1).Skip(1).ToArray(); // 10.0.0.2 (weight 5), .3, .4 stay or arrive; .1 goes
         var (added, removed) = pool.Replace(fresh);
         Assert.Equal((1, 1), (added, removed));
-        Assert.Same(servers[1], pool.Servers[0]);
-        Assert.Equal((1, 5), (pool.Servers[0].Active, pool.Servers[0].Weight));
+        Assert.Same(servers[1].State, pool.Servers[0].State); // a new weight: a new entry, the same health and counters
+        Assert.Equal((1, 5, 1), (pool.Servers[0].State.Active, pool.Servers[0].Weight, servers[1].Weight));
         Assert.Same(servers[2], pool.Servers[1]);
         Assert.Same(fresh[2], pool.Servers[2]);
     }

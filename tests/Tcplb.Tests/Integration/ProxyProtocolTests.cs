@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Tcplb.Cli;
+using Tcplb.Configuration;
 using Tcplb.Net;
 using Tcplb.Tests.Support;
 
@@ -12,31 +12,31 @@ public class ProxyProtocolTests
     [Fact]
     public async Task V1_ServerReceivesTheClientsAddressesBeforeItsFirstByte()
     {
-        var (bytes, clientPort, balancerPort) = await SendHelloThrough(ProxyProtocolVersion.V1);
-        Assert.Equal($"PROXY TCP4 127.0.0.1 127.0.0.1 {clientPort} {balancerPort}\r\nhello", Encoding.ASCII.GetString(bytes));
+        var (bytes, clientPort, proxyPort) = await SendHelloThrough(ProxyProtocolVersion.V1);
+        Assert.Equal($"PROXY TCP4 127.0.0.1 127.0.0.1 {clientPort} {proxyPort}\r\nhello", Encoding.ASCII.GetString(bytes));
     }
 
     [Fact]
     public async Task V2_ServerReceivesTheBinaryHeaderBeforeItsFirstByte()
     {
-        var (bytes, clientPort, balancerPort) = await SendHelloThrough(ProxyProtocolVersion.V2);
+        var (bytes, clientPort, proxyPort) = await SendHelloThrough(ProxyProtocolVersion.V2);
         Assert.True(bytes.AsSpan(0, 12).SequenceEqual(ProxyProtocolHeader.V2Signature));
         Assert.Equal([0x21, 0x11, 0x00, 12], bytes[12..16]);
         Assert.Equal(IPAddress.Loopback, new IPAddress(bytes[16..20]));
         Assert.Equal(clientPort, bytes[24] << 8 | bytes[25]);
-        Assert.Equal(balancerPort, bytes[26] << 8 | bytes[27]);
+        Assert.Equal(proxyPort, bytes[26] << 8 | bytes[27]);
         Assert.Equal("hello", Encoding.ASCII.GetString(bytes, 28, bytes.Length - 28));
     }
 
-    /// <summary>Sends "hello" through a balancer with the PROXY protocol on; returns what the server received.</summary>
-    private static async Task<(byte[] Received, int ClientPort, int BalancerPort)> SendHelloThrough(ProxyProtocolVersion version)
+    /// <summary>Sends "hello" through a proxy with the PROXY protocol on; returns what the server received.</summary>
+    private static async Task<(byte[] Received, int ClientPort, int ProxyPort)> SendHelloThrough(ProxyProtocolVersion version)
     {
         var received = new TaskCompletionSource<byte[]>();
         using var server = new ScriptedBackend(async socket => received.SetResult(await socket.ReadToEndAsync()));
-        using var balancer = new TestBalancer([server.EndPoint], new() { ProxyProtocol = version });
-        using var client = await balancer.ConnectAsync();
+        using var proxy = new TestProxy([server.EndPoint], new() { ProxyProtocol = version });
+        using var client = await proxy.ConnectAsync();
         await client.SendAsync("hello"u8.ToArray());
         client.Shutdown(SocketShutdown.Send);
-        return (await Eventually.Within(received.Task), ((IPEndPoint)client.LocalEndPoint!).Port, balancer.EndPoint.Port);
+        return (await Eventually.Within(received.Task), ((IPEndPoint)client.LocalEndPoint!).Port, proxy.EndPoint.Port);
     }
 }

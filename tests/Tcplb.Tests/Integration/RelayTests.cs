@@ -6,7 +6,7 @@ using Tcplb.Tests.Support;
 
 namespace Tcplb.Tests.Integration;
 
-/// <summary>Byte-exact, full-duplex relaying with half-close and reset, through the balancer on real loopback sockets.</summary>
+/// <summary>Byte-exact, full-duplex relaying with half-close and reset, through the proxy on real loopback sockets.</summary>
 public class RelayTests
 {
     [Fact]
@@ -15,11 +15,11 @@ public class RelayTests
         using var a = new HttpBackend("a");
         using var b = new HttpBackend("b");
         using var c = new HttpBackend("c");
-        using var balancer = new TestBalancer([a.EndPoint, b.EndPoint, c.EndPoint]);
+        using var proxy = new TestProxy([a.EndPoint, b.EndPoint, c.EndPoint]);
         var answers = new List<string>();
         for (var i = 0; i < 30; i++)
         {
-            answers.Add(await HttpBackend.AskAsync(balancer));
+            answers.Add(await HttpBackend.AskAsync(proxy));
         }
         Assert.Equal(Enumerable.Repeat(new[] { "a", "b", "c" }, 10).SelectMany(x => x), answers);
     }
@@ -28,12 +28,12 @@ public class RelayTests
     public async Task FullDuplex_FourParallelStreamsOf16MiB_AreEchoedByteExact()
     {
         using var echo = ScriptedBackend.Echo();
-        using var balancer = new TestBalancer([echo.EndPoint]);
+        using var proxy = new TestProxy([echo.EndPoint]);
         await Eventually.Within(Task.WhenAll(Enumerable.Range(0, 4).Select(async i =>
         {
             var data = new byte[16 * 1024 * 1024];
             new Random(i).NextBytes(data);
-            using var socket = await balancer.ConnectAsync();
+            using var socket = await proxy.ConnectAsync();
             var receiving = socket.HashToEndAsync();
             for (var offset = 0; offset < data.Length; offset += 256 * 1024)
             {
@@ -44,7 +44,7 @@ public class RelayTests
             Assert.Equal(data.Length, length);
             Assert.Equal(Convert.ToHexString(SHA256.HashData(data)), hash);
         })));
-        balancer.WaitUntilIdle();
+        proxy.WaitUntilIdle();
     }
 
     [Fact]
@@ -59,12 +59,12 @@ public class RelayTests
             await socket.SendAsync(reply);
             socket.Shutdown(SocketShutdown.Send);
         });
-        using var balancer = new TestBalancer([server.EndPoint]);
-        using var client = await balancer.ConnectAsync();
+        using var proxy = new TestProxy([server.EndPoint]);
+        using var client = await proxy.ConnectAsync();
         await client.SendAsync("request"u8.ToArray());
         client.Shutdown(SocketShutdown.Send);
         Assert.Equal(reply, await Eventually.Within(client.ReadToEndAsync()));
-        balancer.WaitUntilIdle();
+        proxy.WaitUntilIdle();
     }
 
     [Fact]
@@ -79,13 +79,13 @@ public class RelayTests
             socket.Shutdown(SocketShutdown.Send);
             received.SetResult(await socket.HashToEndAsync());
         });
-        using var balancer = new TestBalancer([server.EndPoint]);
-        using var client = await balancer.ConnectAsync();
+        using var proxy = new TestProxy([server.EndPoint]);
+        using var client = await proxy.ConnectAsync();
         Assert.Equal("220 ready\r\n", Encoding.ASCII.GetString(await Eventually.Within(client.ReadToEndAsync())));
         await client.SendAsync(upload);
         client.Shutdown(SocketShutdown.Send);
         Assert.Equal((upload.Length, Convert.ToHexString(SHA256.HashData(upload))), await Eventually.Within(received.Task));
-        balancer.WaitUntilIdle();
+        proxy.WaitUntilIdle();
     }
 
     [Fact]
@@ -99,14 +99,14 @@ public class RelayTests
             arrived.SetResult();
             serverSaw.SetResult(await socket.WaitForCloseAsync());
         });
-        using var balancer = new TestBalancer([server.EndPoint]);
-        var client = await balancer.ConnectAsync();
+        using var proxy = new TestProxy([server.EndPoint]);
+        var client = await proxy.ConnectAsync();
         await client.SendAsync("hello"u8.ToArray());
         await Eventually.Within(arrived.Task);
         client.LingerState = new LingerOption(true, 0);
         client.Close(); // RST
         Assert.False(await Eventually.Within(serverSaw.Task), "the server should see a reset, as the client sent one");
-        balancer.WaitUntilIdle();
+        proxy.WaitUntilIdle();
     }
 
     [Fact]
@@ -117,21 +117,21 @@ public class RelayTests
             await socket.SendAsync("bye\n"u8.ToArray());
             socket.Shutdown(SocketShutdown.Both);
         });
-        using var balancer = new TestBalancer([server.EndPoint]);
-        using (var client = await balancer.ConnectAsync())
+        using var proxy = new TestProxy([server.EndPoint]);
+        using (var client = await proxy.ConnectAsync())
         {
             Assert.Equal("bye\n", Encoding.ASCII.GetString(await Eventually.Within(client.ReadToEndAsync())));
         }
-        balancer.WaitUntilIdle();
+        proxy.WaitUntilIdle();
     }
 
     [Fact]
     public async Task IdleTimeout_ClosesASilentConnection_ButNotABusyOne()
     {
         using var echo = ScriptedBackend.Echo();
-        using var balancer = new TestBalancer([echo.EndPoint], new() { IdleTimeout = TimeSpan.FromSeconds(2), AccessLog = true });
-        using var silent = await balancer.ConnectAsync();
-        using var busy = await balancer.ConnectAsync();
+        using var proxy = new TestProxy([echo.EndPoint], new() { IdleTimeout = TimeSpan.FromSeconds(2), AccessLog = true });
+        using var silent = await proxy.ConnectAsync();
+        using var busy = await proxy.ConnectAsync();
         var closed = silent.WaitForCloseAsync();
         var buffer = new byte[1];
         for (var i = 0; !closed.IsCompleted; i++)
@@ -143,22 +143,22 @@ public class RelayTests
         }
         Assert.True(await closed, "idle connections are closed with FIN");
         await busy.SendAsync("x"u8.ToArray());
-        Assert.True(1 == await busy.ReceiveAsync(buffer), balancer.LogText);
+        Assert.True(1 == await busy.ReceiveAsync(buffer), proxy.LogText);
     }
 
     [Fact]
     public async Task AccessLog_OneLinePerFinishedConnection_WithBytesAndReason()
     {
         using var echo = ScriptedBackend.Echo();
-        using var balancer = new TestBalancer([echo.EndPoint], new() { AccessLog = true });
-        using (var client = await balancer.ConnectAsync())
+        using var proxy = new TestProxy([echo.EndPoint], new() { AccessLog = true });
+        using (var client = await proxy.ConnectAsync())
         {
             await client.SendAsync("12345"u8.ToArray());
             client.Shutdown(SocketShutdown.Send);
             await Eventually.Within(client.ReadToEndAsync());
         }
-        balancer.WaitUntilIdle();
+        proxy.WaitUntilIdle();
         Assert.Matches($@"level=info msg=connection client=127\.0\.0\.1:\d+ server={Regex.Escape(echo.EndPoint.ToString())} sent=5 received=5 tries=1 duration=\S+ reason=done",
-            balancer.LogText);
+            proxy.LogText);
     }
 }

@@ -1,76 +1,71 @@
 using System.Net;
-using Tcplb.Cli;
-using Tcplb.Config;
+using System.Net.Sockets;
+using Tcplb.Backends;
+using Tcplb.Balancing;
+using Tcplb.Configuration;
+using Tcplb.Infrastructure;
 using Tcplb.Runtime;
 using Tcplb.Tests.Support;
 
 namespace Tcplb.Tests.Runtime;
 
-public class HostsReloaderTests
+public class HostsReloaderTests : IDisposable
 {
     private readonly StringWriter _log = new();
+    private readonly FakeTimeProvider _time = new();
+    private readonly TempDirectory _dir = new();
+    private readonly Dictionary<string, IPAddress[]> _dns = new();
 
-    private HostsReloader Reloader(TempDirectory dir, TestBalancer balancer)
+    private Log Log => new(TextWriter.Synchronized(_log), LogLevel.Debug, _time);
+
+    /// <summary>A pool loaded from the hosts file as start-up would, and its reloader, on the fake clock and fake DNS.</summary>
+    private (BackendPool Pool, HostsReloader Reloader) Start(string hosts, TimeSpan? resolveInterval = null)
     {
-        var log = new Log(TextWriter.Synchronized(_log), LogLevel.Debug, TimeProvider.System);
-        var path = Path.Combine(dir.Path, "hosts");
-        return new HostsReloader(path, HostsFile.Load(path), balancer.Balancer, new HostsResolver(log), TimeSpan.FromSeconds(30), log);
+        var path = _dir.Write("hosts", hosts);
+        var entries = HostsFile.Load(path);
+        var resolver = new HostsResolver(Log, name => _dns.TryGetValue(name, out var a) ? a : throw new SocketException((int)SocketError.HostNotFound));
+        var pool = new BackendPool(resolver.Resolve(entries), new RoundRobinPolicy(), TimeSpan.FromSeconds(10), _time, Log);
+        return (pool, new HostsReloader(path, entries, pool, resolver, resolveInterval ?? TimeSpan.FromSeconds(30), _time, Log));
     }
 
+    private static string[] Names(BackendPool pool) => [.. pool.Servers.Select(s => s.Name)];
+
     [Fact]
-    public async Task EditedFile_NewConnectionsFollowTheNewList_AndEstablishedOnesToARemovedServerGoOn()
+    public void EditedFile_IsPickedUpAtTheNextCheck()
     {
-        using var a = new HttpBackend("a");
-        using var b = new HttpBackend("b");
-        using var dir = new TempDirectory();
-        dir.Write("hosts", $"127.0.0.1:{a.Port}\n");
-        using var balancer = new TestBalancer([a.EndPoint]);
-        using var reloader = Reloader(dir, balancer);
-        using var established = await balancer.ConnectAsync();
-
-        dir.Write("hosts", $"127.0.0.1:{b.Port}\n");
+        var (pool, reloader) = Start("127.0.0.1:1\n");
+        _dir.Write("hosts", "127.0.0.1:2\n");
         reloader.Check();
-
-        Assert.Equal([b.EndPoint.ToString()], balancer.Balancer.Pool.Servers.Select(s => s.Name));
-        Assert.Equal("b", await HttpBackend.AskAsync(balancer));
+        Assert.Equal(["127.0.0.1:2"], Names(pool));
         Assert.Contains("msg=\"hosts file reloaded\" servers=1 added=1 removed=1", _log.ToString());
-        await established.SendAsync("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"u8.ToArray());
-        Assert.EndsWith("a\n", System.Text.Encoding.ASCII.GetString(await Eventually.Within(established.ReadToEndAsync())));
     }
 
     [Fact]
-    public void FileReplacedByRename_IsPickedUp_AndStateOfKeptServersSurvives()
+    public void FileReplacedByRename_IsPickedUp_AndStateOfKeptServersSurvives_WithTheNewWeight()
     {
-        using var dir = new TempDirectory();
-        dir.Write("hosts", "127.0.0.1:1\n127.0.0.1:2\n");
-        using var balancer = new TestBalancer([IPEndPoint.Parse("127.0.0.1:1"), IPEndPoint.Parse("127.0.0.1:2")]);
-        using var reloader = Reloader(dir, balancer);
-        var kept = balancer.Balancer.Pool.Servers[1];
-        balancer.Balancer.Pool.ReportConnectFailure(kept, "refused");
+        var (pool, reloader) = Start("127.0.0.1:1\n127.0.0.1:2\n");
+        var kept = pool.Servers[1];
+        pool.ReportConnectFailure(kept, "refused");
 
-        var staged = dir.Write("hosts.new", "127.0.0.1:2\n127.0.0.1:3 weight=4\n");
-        File.Move(staged, Path.Combine(dir.Path, "hosts"), overwrite: true);
+        var staged = _dir.Write("hosts.new", "127.0.0.1:2 weight=3\n127.0.0.1:3 weight=4\n");
+        File.Move(staged, Path.Combine(_dir.Path, "hosts"), overwrite: true);
         reloader.Check();
 
-        var servers = balancer.Balancer.Pool.Servers;
-        Assert.Equal(["127.0.0.1:2", "127.0.0.1:3"], servers.Select(s => s.Name));
-        Assert.Same(kept, servers[0]);
-        Assert.Equal(1, servers[0].ConsecutiveFailures);
+        var servers = pool.Servers;
+        Assert.Equal(["127.0.0.1:2", "127.0.0.1:3"], Names(pool));
+        Assert.Same(kept.State, servers[0].State);
+        Assert.Equal((1, 3, 1), (servers[0].State.ConsecutiveFailures, servers[0].Weight, kept.Weight));
         Assert.Equal(4, servers[1].Weight);
     }
 
     [Fact]
     public void BadFile_IsReportedWithItsLine_AndTheLastGoodListStays()
     {
-        using var dir = new TempDirectory();
-        dir.Write("hosts", "127.0.0.1:1\n");
-        using var balancer = new TestBalancer([IPEndPoint.Parse("127.0.0.1:1")]);
-        using var reloader = Reloader(dir, balancer);
-
-        dir.Write("hosts", "127.0.0.1:1\n127.0.0.1:99999\n");
+        var (pool, reloader) = Start("127.0.0.1:1\n");
+        _dir.Write("hosts", "127.0.0.1:1\n127.0.0.1:99999\n");
         reloader.Check();
 
-        Assert.Equal(["127.0.0.1:1"], balancer.Balancer.Pool.Servers.Select(s => s.Name));
+        Assert.Equal(["127.0.0.1:1"], Names(pool));
         Assert.Contains("level=error msg=\"hosts file not reloaded; keeping the last good servers\"", _log.ToString());
         Assert.Contains("hosts:2: port 99999 out of range", _log.ToString());
     }
@@ -78,11 +73,39 @@ public class HostsReloaderTests
     [Fact]
     public void RequestReload_RereadsAnUnchangedFile()
     {
-        using var dir = new TempDirectory();
-        dir.Write("hosts", "127.0.0.1:1\n");
-        using var balancer = new TestBalancer([IPEndPoint.Parse("127.0.0.1:1")]);
-        using var reloader = Reloader(dir, balancer);
+        var (_, reloader) = Start("127.0.0.1:1\n");
         reloader.RequestReload();
-        Eventually.True(() => _log.ToString().Contains("msg=\"hosts file reloaded\" servers=1 added=0 removed=0"), () => _log.ToString());
+        reloader.Check();
+        Assert.Contains("msg=\"hosts file reloaded\" servers=1 added=0 removed=0", _log.ToString());
     }
+
+    [Fact]
+    public void Names_AreResolvedAgainOnlyWhenTheIntervalHasPassed_AndFollowTheirAddresses()
+    {
+        _dns["backend"] = [IPAddress.Parse("10.0.0.1")];
+        var (pool, reloader) = Start("backend:80\n", TimeSpan.FromSeconds(30));
+        _dns["backend"] = [IPAddress.Parse("10.0.0.1"), IPAddress.Parse("10.0.0.2")];
+
+        _time.Advance(TimeSpan.FromSeconds(29));
+        reloader.Check();
+        Assert.Equal(["10.0.0.1:80"], Names(pool));
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        reloader.Check();
+        Assert.Equal(["10.0.0.1:80", "10.0.0.2:80"], Names(pool));
+        Assert.Contains("msg=\"names resolved again\" servers=2 added=1 removed=0", _log.ToString());
+    }
+
+    [Fact]
+    public void NameThatStopsResolving_KeepsItsLastAddresses()
+    {
+        _dns["backend"] = [IPAddress.Parse("10.0.0.1")];
+        var (pool, reloader) = Start("backend:80\n", TimeSpan.FromSeconds(1));
+        _dns.Clear();
+        _time.Advance(TimeSpan.FromSeconds(2));
+        reloader.Check();
+        Assert.Equal(["10.0.0.1:80"], Names(pool));
+    }
+
+    public void Dispose() => _dir.Dispose();
 }

@@ -12,9 +12,23 @@ internal sealed class FakeTimeProvider : TimeProvider
 
     public override DateTimeOffset GetUtcNow() => _utcNow;
 
+    /// <summary>Timers never fire on their own: tests call what a timer would.</summary>
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) => new StoppedTimer();
+
     public void Advance(TimeSpan span)
     {
         Interlocked.Add(ref _timestamp, (long)(span.TotalSeconds * TimestampFrequency));
         _utcNow += span;
+    }
+
+    private sealed class StoppedTimer : ITimer
+    {
+        public bool Change(TimeSpan dueTime, TimeSpan period) => true;
+
+        public void Dispose()
+        {
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -35,8 +35,8 @@ internal sealed class HttpBackend : IDisposable
 
     public void Dispose() => _listener.Dispose();
 
-    /// <summary>One request on a new connection through <paramref name="balancer"/>; returns the name of the server that answered.</summary>
-    public static Task<string> AskAsync(TestBalancer balancer) => AskAsync(balancer.EndPoint);
+    /// <summary>One request on a new connection through <paramref name="proxy"/>; returns the name of the server that answered.</summary>
+    public static Task<string> AskAsync(TestProxy proxy) => AskAsync(proxy.EndPoint);
 
     /// <summary>One request on a new connection to <paramref name="endPoint"/>; returns the name of the server that answered.</summary>
     public static async Task<string> AskAsync(IPEndPoint endPoint)

@@ -1,0 +1,68 @@
+using Tcplb.Runtime;
+
+namespace Tcplb.Admin;
+
+/// <summary>How a figure behaves: a count that only grows, one that goes up and down, or a level.</summary>
+internal enum MetricType
+{
+    Counter,
+    UpDownCounter,
+    Gauge,
+}
+
+/// <summary>
+/// One published figure. <paramref name="Name"/> is its Prometheus name (null: not on <c>/metrics</c>),
+/// <paramref name="Json"/> its place in <c>/status</c> (<c>group.key</c>, or a top-level key; null: not
+/// there), <paramref name="Instrument"/> its <see cref="System.Diagnostics.Metrics"/> instrument (null: not
+/// published on the meter).
+/// </summary>
+internal sealed record Metric<T>(string? Name, MetricType Type, string Help, string? Json, string? Instrument, string? Unit,
+    Func<T, double> Read);
+
+/// <summary>
+/// Every figure tcplb publishes, written once: <c>/metrics</c>, <c>/status</c> (and so the status page) and
+/// the <c>Tcplb</c> meter are all generated from these two lists.
+/// </summary>
+internal static class MetricCatalogue
+{
+    public static readonly Metric<ProxyStatus>[] Proxy =
+    [
+        new("tcplb_connections_active", MetricType.UpDownCounter, "Client connections open now.",
+            "connections.active", "tcplb.connections.active", "{connection}", s => s.ActiveConnections),
+        new("tcplb_connections_total", MetricType.Counter, "Client connections accepted.",
+            "connections.total", "tcplb.connections.total", "{connection}", s => s.TotalConnections),
+        new("tcplb_connections_rejected_total", MetricType.Counter, "Client connections closed because no server could take them.",
+            "connections.rejected", "tcplb.connections.rejected", "{connection}", s => s.RejectedConnections),
+        new("tcplb_buffer_slices_in_use", MetricType.UpDownCounter, "Slab slices held by connections (and the one reserved for the next accept).",
+            "buffers.slices_in_use", "tcplb.buffer.slices_in_use", "{slice}", s => s.SlicesInUse),
+        new("tcplb_buffer_slices", MetricType.Gauge, "Slab slices in all (--max-conns).",
+            "buffers.slices", null, "{slice}", s => s.Slices),
+        new(null, MetricType.Gauge, "Bytes of buffer per connection, both directions.",
+            "buffers.slice_bytes", null, "By", s => s.SliceBytes),
+        new("process_resident_memory_bytes", MetricType.Gauge, "Resident memory size in bytes.",
+            "process.resident_memory_bytes", null, "By", s => s.ResidentBytes),
+        new("process_open_fds", MetricType.Gauge, "Open file descriptors, sockets included.",
+            "process.open_fds", null, "{descriptor}", s => s.OpenDescriptors),
+        new("tcplb_uptime_seconds", MetricType.Gauge, "Seconds since the balancer started.",
+            "uptime_seconds", null, "s", s => Math.Round(s.Uptime.TotalSeconds, 3)),
+    ];
+
+    /// <summary>Per server; on <c>/metrics</c> each carries the label <c>backend="ADDRESS"</c>.</summary>
+    public static readonly Metric<ServerStatus>[] Server =
+    [
+        new("tcplb_backend_up", MetricType.Gauge, "1 when the server is not in cooldown after a failed connect.",
+            null, "tcplb.backend.up", null, s => s.Up ? 1 : 0),
+        new("tcplb_backend_connections_active", MetricType.UpDownCounter, "Connections open to the server now.",
+            "active", "tcplb.backend.connections.active", "{connection}", s => s.Active),
+        new("tcplb_backend_connections_total", MetricType.Counter, "Connections made to the server.",
+            "total", "tcplb.backend.connections.total", "{connection}", s => s.Connections),
+        new("tcplb_backend_connect_failures_total", MetricType.Counter, "Connects to the server that failed or timed out.",
+            "connect_failures", "tcplb.backend.connect_failures", "{failure}", s => s.ConnectFailures),
+        new(null, MetricType.Gauge, "Failed connects in a row; 0 after a success.",
+            "consecutive_failures", null, "{failure}", s => s.ConsecutiveFailures),
+        new("tcplb_backend_bytes_sent_total", MetricType.Counter, "Bytes sent to the server, counted when each connection ends.",
+            "bytes_sent", "tcplb.backend.bytes_sent", "By", s => s.BytesSent),
+        new("tcplb_backend_bytes_received_total", MetricType.Counter, "Bytes received from the server, counted when each connection ends.",
+            "bytes_received", "tcplb.backend.bytes_received", "By", s => s.BytesReceived),
+    ];
+}

@@ -1,0 +1,69 @@
+using System.Net;
+using System.Net.Sockets;
+using Tcplb.Configuration;
+using Tcplb.Infrastructure;
+
+namespace Tcplb.Backends;
+
+/// <summary>
+/// Turns hosts-file entries into servers, one per resolved address. A name that does not resolve is a
+/// warning, not an error: it keeps the addresses it last resolved to (none at start-up) and is tried
+/// again at the next resolution. The same address listed twice is one server with the weights added.
+/// </summary>
+internal sealed class HostsResolver(Log log, Func<string, IPAddress[]> lookup)
+{
+    private readonly Dictionary<string, IPAddress[]> _lastResolved = new(StringComparer.OrdinalIgnoreCase);
+
+    public HostsResolver(Log log) : this(log, Dns.GetHostAddresses)
+    {
+    }
+
+    /// <remarks>Blocks on DNS: call it at start-up or from a background reload, never on the relay path.</remarks>
+    public List<Backend> Resolve(IReadOnlyList<HostEntry> entries)
+    {
+        var found = new List<(IPEndPoint EndPoint, HostEntry Entry, int Weight)>();
+        var byAddress = new Dictionary<IPEndPoint, int>();
+        foreach (var entry in entries)
+        {
+            foreach (var address in AddressesOf(entry))
+            {
+                var endPoint = new IPEndPoint(address, entry.Port);
+                if (byAddress.TryGetValue(endPoint, out var index))
+                {
+                    var same = found[index];
+                    found[index] = same with { Weight = Math.Min(same.Weight + entry.Weight, HostsFile.MaxWeight) };
+                    continue;
+                }
+                byAddress.Add(endPoint, found.Count);
+                found.Add((endPoint, entry, entry.Weight));
+            }
+        }
+        return found.ConvertAll(s => new Backend(s.EndPoint, s.Entry.Address, s.Weight));
+    }
+
+    private IPAddress[] AddressesOf(HostEntry entry)
+    {
+        if (IPAddress.TryParse(entry.Host, out var literal))
+        {
+            return [literal];
+        }
+        try
+        {
+            var addresses = lookup(entry.Host)
+                .Where(a => a.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)
+                .Distinct()
+                .ToArray();
+            if (addresses.Length > 0)
+            {
+                _lastResolved[entry.Host] = addresses;
+                return addresses;
+            }
+            log.Warn("host name has no addresses", ("host", entry.Address), ("line", entry.Line));
+        }
+        catch (SocketException e)
+        {
+            log.Warn("cannot resolve host name", ("host", entry.Address), ("line", entry.Line), ("error", e.SocketErrorCode));
+        }
+        return _lastResolved.TryGetValue(entry.Host, out var last) ? last : [];
+    }
+}

@@ -1,0 +1,47 @@
+using Tcplb.Backends;
+
+namespace Tcplb.Balancing;
+
+/// <summary>
+/// The servers one client has been tried on so far, so that each is tried at most once per client,
+/// plus scratch space for the pick. Owned and reused by one session; not thread-safe.
+/// </summary>
+internal sealed class ConnectAttempt
+{
+    private Backend?[] _tried = new Backend?[4];
+    private Backend[] _scratch = new Backend[4];
+    private int _triedCount;
+
+    /// <summary>A hash of the client's address, for source hashing; 0 otherwise.</summary>
+    public ulong ClientHash { get; private set; }
+
+    public int Tries => _triedCount;
+
+    public void Begin(ulong clientHash)
+    {
+        Array.Clear(_tried, 0, _triedCount);
+        _triedCount = 0;
+        ClientHash = clientHash;
+    }
+
+    public bool HasTried(Backend server) => Array.IndexOf(_tried, server, 0, _triedCount) >= 0;
+
+    public void MarkTried(Backend server)
+    {
+        if (_triedCount == _tried.Length)
+        {
+            Array.Resize(ref _tried, _tried.Length * 2);
+        }
+        _tried[_triedCount++] = server;
+    }
+
+    /// <summary>Room for <paramref name="count"/> candidates; grows with the server list, then stays.</summary>
+    public Span<Backend> Scratch(int count)
+    {
+        if (_scratch.Length < count)
+        {
+            _scratch = new Backend[Math.Max(count, _scratch.Length * 2)];
+        }
+        return _scratch.AsSpan(0, count);
+    }
+}

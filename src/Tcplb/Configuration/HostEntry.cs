@@ -1,0 +1,10 @@
+namespace Tcplb.Configuration;
+
+/// <summary>One server line of the hosts file, before name resolution.</summary>
+/// <param name="Host">A host name or an IP address (IPv6 without brackets).</param>
+/// <param name="Line">The 1-based line it came from, for messages.</param>
+internal sealed record HostEntry(string Host, int Port, int Weight, int Line)
+{
+    /// <summary>As written by users: <c>name:80</c>, <c>10.0.0.1:80</c>, <c>[::1]:80</c>.</summary>
+    public string Address => Host.Contains(':') ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
+}

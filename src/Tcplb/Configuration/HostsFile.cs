@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Net;
+
+namespace Tcplb.Configuration;
+
+/// <summary>
+/// Parses the hosts file: one server per line as <c>HOST:PORT</c>, <c>IPv4:PORT</c> or <c>[IPv6]:PORT</c>,
+/// optionally followed by <c>weight=N</c>; <c>#</c> starts a comment; blank lines are skipped.
+/// Errors read <c>hosts:3: port 99999 out of range</c>.
+/// </summary>
+internal static class HostsFile
+{
+    public const int MaxWeight = 256;
+    private const int MaxLineLength = 4096;
+
+    public static IReadOnlyList<HostEntry> Load(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ConfigException($"hosts file not found: {Path.GetFullPath(path)}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException($"cannot read hosts file {Path.GetFullPath(path)}: {e.Message}");
+        }
+        return Parse(text, path);
+    }
+
+    public static IReadOnlyList<HostEntry> Parse(string text, string fileName)
+    {
+        var entries = new List<HostEntry>();
+        var lineNumber = 0;
+        foreach (var rawLine in text.Split('\n'))
+        {
+            lineNumber++;
+            var line = StripComment(rawLine).Trim();
+            if (line.Length == 0)
+            {
+                continue;
+            }
+            if (line.Length > MaxLineLength)
+            {
+                throw Error(fileName, lineNumber, $"line longer than {MaxLineLength} characters");
+            }
+            entries.Add(ParseLine(line, lineNumber, fileName));
+        }
+        if (entries.Count == 0)
+        {
+            throw new ConfigException($"{fileName}: no servers listed (one HOST:PORT per line)");
+        }
+        return entries;
+    }
+
+    private static string StripComment(string line)
+    {
+        var hash = line.IndexOf('#');
+        return hash < 0 ? line : line[..hash];
+    }
+
+    private static HostEntry ParseLine(string line, int lineNumber, string fileName)
+    {
+        var fields = line.Split([' ', '\t', '\r', '\v', '\f'], StringSplitOptions.RemoveEmptyEntries);
+        var (host, port) = ParseAddress(fields[0], lineNumber, fileName);
+        var weight = 1;
+        foreach (var field in fields.AsSpan(1))
+        {
+            if (!field.StartsWith("weight=", StringComparison.Ordinal))
+            {
+                throw Error(fileName, lineNumber, $"unexpected '{Printable(field)}' (only weight=N may follow the address)");
+            }
+            var value = field["weight=".Length..];
+            if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out weight) || weight is < 1 or > MaxWeight)
+            {
+                throw Error(fileName, lineNumber, $"weight '{Printable(value)}' must be a whole number from 1 to {MaxWeight}");
+            }
+        }
+        return new HostEntry(host, port, weight, lineNumber);
+    }
+
+    private static (string Host, int Port) ParseAddress(string address, int lineNumber, string fileName)
+    {
+        string host;
+        string portText;
+        if (address.StartsWith('['))
+        {
+            var close = address.IndexOf(']');
+            if (close < 0)
+            {
+                throw Error(fileName, lineNumber, $"missing ']' in '{Printable(address)}'");
+            }
+            host = address[1..close];
+            if (!IPAddress.TryParse(host, out var ip) || ip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+            {
+                throw Error(fileName, lineNumber, $"'{Printable(host)}' is not an IPv6 address");
+            }
+            var rest = address[(close + 1)..];
+            if (!rest.StartsWith(':'))
+            {
+                throw Error(fileName, lineNumber, $"missing port in '{Printable(address)}' (write [IPv6]:PORT)");
+            }
+            portText = rest[1..];
+        }
+        else
+        {
+            var colon = address.LastIndexOf(':');
+            if (colon < 0)
+            {
+                throw Error(fileName, lineNumber, $"missing port in '{Printable(address)}' (write HOST:PORT)");
+            }
+            host = address[..colon];
+            portText = address[(colon + 1)..];
+            if (host.Contains(':'))
+            {
+                throw Error(fileName, lineNumber, $"IPv6 address must be in brackets: '[{Printable(host)}]:{Printable(portText)}'");
+            }
+            if (!IsHostName(host))
+            {
+                throw Error(fileName, lineNumber, $"'{Printable(host)}' is not a host name or IP address");
+            }
+        }
+        if (portText.Length == 0)
+        {
+            throw Error(fileName, lineNumber, $"missing port in '{Printable(address)}'");
+        }
+        if (!long.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+        {
+            throw Error(fileName, lineNumber, $"port '{Printable(portText)}' is not a number");
+        }
+        if (port is < 1 or > 65535)
+        {
+            throw Error(fileName, lineNumber, $"port {port} out of range (1-65535)");
+        }
+        return (host, (int)port);
+    }
+
+    /// <summary>Letters, digits, '-', '_' and dots between labels of at most 63 characters (RFC 1123, plus '_' as seen in service names).</summary>
+    private static bool IsHostName(string host)
+    {
+        if (host.Length is 0 or > 253)
+        {
+            return false;
+        }
+        foreach (var label in host.Split('.'))
+        {
+            if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-')
+            {
+                return false;
+            }
+            foreach (var c in label)
+            {
+                if (!char.IsAsciiLetterOrDigit(c) && c is not '-' and not '_')
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Quotes user text safely in a one-line message: control characters become '?', long text is cut.</summary>
+    private static string Printable(string text)
+    {
+        var cut = text.Length > 64 ? text[..64] + "..." : text;
+        return string.Create(cut.Length, cut, static (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                span[i] = char.IsControl(source[i]) ? '?' : source[i];
+            }
+        });
+    }
+
+    private static ConfigException Error(string fileName, int line, string problem) => new($"{fileName}:{line}: {problem}");
+}

@@ -1,0 +1,26 @@
+using System.Net;
+
+namespace Tcplb.Configuration;
+
+/// <summary>
+/// How the balancer runs, as the command line and the environment set it: every field matches one option of
+/// <c>tcplb --help</c>. The one record every part reads its settings from; nothing below the command line
+/// knows how they were given.
+/// </summary>
+internal sealed record Settings
+{
+    public int Port { get; init; }
+    public string HostsPath { get; init; } = "hosts";
+    public BalancePolicy Balance { get; init; } = BalancePolicy.RoundRobin;
+    public TimeSpan Cooldown { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(3);
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.Zero;
+    public int MaxConnections { get; init; } = 10_000;
+    public int BufferSize { get; init; } = 16 * 1024;
+    public TimeSpan Drain { get; init; } = TimeSpan.FromSeconds(30);
+    public IPEndPoint? Admin { get; init; }
+    public ProxyProtocolVersion ProxyProtocol { get; init; } = ProxyProtocolVersion.None;
+    public TimeSpan ResolveInterval { get; init; } = TimeSpan.FromSeconds(30);
+    public bool AccessLog { get; init; }
+    public LogLevel LogLevel { get; init; } = LogLevel.Info;
+}

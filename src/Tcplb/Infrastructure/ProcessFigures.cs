@@ -1,0 +1,49 @@
+using System.IO.Enumeration;
+
+namespace Tcplb.Infrastructure;
+
+/// <summary>Process figures that cost nothing to read: resident memory and open descriptors (Linux /proc).</summary>
+internal static class ProcessFigures
+{
+    private static readonly long PageSize = Environment.SystemPageSize;
+
+    /// <summary>Resident set size in bytes, from the second field of /proc/self/statm; 0 where unavailable.</summary>
+    public static long ResidentBytes
+    {
+        get
+        {
+            try
+            {
+                var fields = File.ReadAllText("/proc/self/statm").Split(' ');
+                return fields.Length > 1 && long.TryParse(fields[1], out var pages) ? pages * PageSize : 0;
+            }
+            catch (IOException)
+            {
+                return 0;
+            }
+        }
+    }
+
+    /// <summary>Open file descriptors (sockets included); 0 where unavailable.</summary>
+    public static int OpenDescriptors
+    {
+        get
+        {
+            try
+            {
+                // Counted without a string per entry: a scrape must not allocate per open connection.
+                var entries = new FileSystemEnumerable<bool>("/proc/self/fd", static (ref FileSystemEntry _) => true);
+                var count = 0;
+                foreach (var _ in entries)
+                {
+                    count++;
+                }
+                return count;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return 0;
+            }
+        }
+    }
+}

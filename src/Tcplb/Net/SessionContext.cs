@@ -1,0 +1,48 @@
+using Tcplb.Balancing;
+using Tcplb.Configuration;
+using Tcplb.Infrastructure;
+
+namespace Tcplb.Net;
+
+/// <summary>What every session shares: the servers, the slab, the settings in clock ticks, the counters and the log.</summary>
+internal sealed class SessionContext
+{
+    public SessionContext(Settings settings, BackendPool pool, BufferSlab slab, TimeProvider time, Log log)
+    {
+        Pool = pool;
+        Slab = slab;
+        Time = time;
+        Log = log;
+        Pressure = new ResourcePressure(log, time);
+        ConnectTimeoutTicks = time.Ticks(settings.ConnectTimeout);
+        IdleTimeoutTicks = time.Ticks(settings.IdleTimeout);
+        ProxyProtocol = settings.ProxyProtocol;
+        AccessLog = settings.AccessLog;
+        HashClients = settings.Balance == BalancePolicy.SourceHash;
+    }
+
+    public BackendPool Pool { get; }
+
+    public BufferSlab Slab { get; }
+
+    public TimeProvider Time { get; }
+
+    public Log Log { get; }
+
+    public ConnectionCounters Connections { get; } = new();
+
+    /// <summary>Out-of-descriptor events: they pause accepting and are logged once per interval.</summary>
+    public ResourcePressure Pressure { get; }
+
+    public long ConnectTimeoutTicks { get; }
+
+    /// <summary>0 when connections may idle for ever.</summary>
+    public long IdleTimeoutTicks { get; }
+
+    public ProxyProtocolVersion ProxyProtocol { get; }
+
+    public bool AccessLog { get; }
+
+    /// <summary>Whether the policy needs a hash of each client's address.</summary>
+    public bool HashClients { get; }
+}

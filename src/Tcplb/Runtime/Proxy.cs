@@ -1,0 +1,136 @@
+using System.Net;
+using System.Net.Sockets;
+using Tcplb.Backends;
+using Tcplb.Balancing;
+using Tcplb.Configuration;
+using Tcplb.Infrastructure;
+using Tcplb.Net;
+
+namespace Tcplb.Runtime;
+
+/// <summary>
+/// The running balancer, wired together: slab, servers, sessions, listener and timeout thread.
+/// Constructing it reserves the slab and binds the port (throwing <see cref="ConfigException"/>,
+/// <see cref="OutOfMemoryException"/> or <see cref="SocketException"/> when it cannot); <see cref="Start"/>
+/// begins accepting. The CLI and the in-process tests both drive it.
+/// </summary>
+internal sealed class Proxy : IDisposable
+{
+    private static readonly TimeSpan DrainPoll = TimeSpan.FromMilliseconds(20);
+
+    private readonly SessionContext _context;
+    private readonly SessionPool _sessions;
+    private readonly Listener _listener;
+    private readonly TimeoutThread _timeouts;
+    private readonly TimeProvider _time;
+    private readonly long _createdAt;
+
+    public Proxy(Settings settings, IReadOnlyList<Backend> servers, Log log, TimeProvider time, Random random, IPAddress? bindAddress = null)
+    {
+        _time = time;
+        _createdAt = time.GetTimestamp();
+        var slab = BufferSlab.ForConnections(settings.MaxConnections, settings.BufferSize);
+        Pool = new BackendPool(servers, BalancePolicies.Create(settings.Balance, random), settings.Cooldown, time, log);
+        _context = new SessionContext(settings, Pool, slab, time, log);
+        _sessions = new SessionPool(_context);
+        _listener = new Listener(ListenSocket.Open(settings.Port, bindAddress), _sessions, _context.Pressure);
+        _timeouts = new TimeoutThread(_sessions, time);
+    }
+
+    public BackendPool Pool { get; }
+
+    public ConnectionCounters Connections => _context.Connections;
+
+    public IPEndPoint LocalEndPoint => _listener.LocalEndPoint;
+
+    public bool Accepting { get; private set; }
+
+    public void Start()
+    {
+        _timeouts.Start();
+        Accepting = true;
+        _listener.Start();
+    }
+
+    /// <summary>Closes the listening socket: new clients are refused, live connections go on.</summary>
+    public void StopAccepting()
+    {
+        Accepting = false;
+        _listener.Stop();
+    }
+
+    /// <summary>Waits until no connection is left, or the timeout passes; true when none is left.</summary>
+    public bool WaitForDrain(TimeSpan timeout)
+    {
+        var deadline = _time.GetTimestamp() + _time.Ticks(timeout);
+        while (Connections.Active > 0)
+        {
+            if (_time.GetTimestamp() >= deadline)
+            {
+                return false;
+            }
+            Thread.Sleep(DrainPoll);
+        }
+        return true;
+    }
+
+    /// <summary>Closes every remaining connection (FIN both ways) and waits a moment for them to be released.</summary>
+    public void CloseAll()
+    {
+        foreach (var session in _sessions.All)
+        {
+            session.CloseForShutdown();
+        }
+        WaitForDrain(TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>A snapshot of every figure operators see; safe to call from any thread.</summary>
+    public ProxyStatus Status()
+    {
+        var now = _time.GetTimestamp();
+        var slab = _context.Slab;
+        return new ProxyStatus
+        {
+            Accepting = Accepting,
+            Uptime = _time.GetElapsedTime(_createdAt),
+            ActiveConnections = Connections.Active,
+            TotalConnections = Connections.Total,
+            RejectedConnections = Connections.Rejected,
+            Slices = slab.Capacity,
+            SlicesInUse = slab.InUse,
+            SliceBytes = slab.SliceSize,
+            ResidentBytes = ProcessFigures.ResidentBytes,
+            OpenDescriptors = ProcessFigures.OpenDescriptors,
+            Servers = Array.ConvertAll(Pool.Servers, server => ServerStatusOf(server, now)),
+        };
+    }
+
+    private ServerStatus ServerStatusOf(Backend server, long now)
+    {
+        var state = server.State;
+        var up = state.IsAvailable(now);
+        return new ServerStatus
+        {
+            Address = server.Name,
+            Host = server.Host,
+            Weight = server.Weight,
+            Up = up,
+            CooldownLeft = up ? TimeSpan.Zero : _time.Span(state.DownUntil - now),
+            ConsecutiveFailures = state.ConsecutiveFailures,
+            Active = state.Active,
+            Connections = state.Connections,
+            ConnectFailures = state.ConnectFailures,
+            BytesSent = state.BytesSent,
+            BytesReceived = state.BytesReceived,
+        };
+    }
+
+    public void Dispose()
+    {
+        if (Accepting)
+        {
+            StopAccepting();
+        }
+        _timeouts.Dispose();
+    }
+}

@@ -1,0 +1,43 @@
+namespace Tcplb.Runtime;
+
+/// <summary>
+/// One moment of the running balancer as operators see it, built by <see cref="Proxy.Status"/>. Immutable:
+/// the admin endpoint and the meter read figures from it, never from the live objects behind it.
+/// </summary>
+internal sealed record ProxyStatus
+{
+    public required bool Accepting { get; init; }
+    public required TimeSpan Uptime { get; init; }
+    public required long ActiveConnections { get; init; }
+    public required long TotalConnections { get; init; }
+    public required long RejectedConnections { get; init; }
+    public required int Slices { get; init; }
+    public required int SlicesInUse { get; init; }
+    public required int SliceBytes { get; init; }
+    public required long ResidentBytes { get; init; }
+    public required int OpenDescriptors { get; init; }
+    public required IReadOnlyList<ServerStatus> Servers { get; init; }
+}
+
+/// <summary>One server of <see cref="ProxyStatus"/>.</summary>
+internal sealed record ServerStatus
+{
+    /// <summary>The resolved address, e.g. <c>127.0.0.1:5000</c>.</summary>
+    public required string Address { get; init; }
+
+    /// <summary>The address as the hosts file names it.</summary>
+    public required string Host { get; init; }
+
+    public required int Weight { get; init; }
+    public required bool Up { get; init; }
+
+    /// <summary>How long the server is still avoided; zero when up.</summary>
+    public required TimeSpan CooldownLeft { get; init; }
+
+    public required int ConsecutiveFailures { get; init; }
+    public required int Active { get; init; }
+    public required long Connections { get; init; }
+    public required long ConnectFailures { get; init; }
+    public required long BytesSent { get; init; }
+    public required long BytesReceived { get; init; }
+}

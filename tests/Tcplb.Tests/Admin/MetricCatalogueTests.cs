@@ -1,0 +1,94 @@
+using System.Diagnostics.Metrics;
+using System.Text.Json;
+using Tcplb.Admin;
+using Tcplb.Runtime;
+
+namespace Tcplb.Tests.Admin;
+
+/// <summary>The catalogue is the one list: every output carries exactly what it declares.</summary>
+public class MetricCatalogueTests
+{
+    private static readonly ProxyStatus Status = new()
+    {
+        Accepting = true,
+        Uptime = TimeSpan.FromSeconds(12.5),
+        ActiveConnections = 3,
+        TotalConnections = 40,
+        RejectedConnections = 2,
+        Slices = 100,
+        SlicesInUse = 4,
+        SliceBytes = 32768,
+        ResidentBytes = 5_000_000,
+        OpenDescriptors = 12,
+        Servers =
+        [
+            new ServerStatus
+            {
+                Address = "10.0.0.1:80", Host = "a:80", Weight = 2, Up = false, CooldownLeft = TimeSpan.FromSeconds(4),
+                ConsecutiveFailures = 1, Active = 3, Connections = 38, ConnectFailures = 5, BytesSent = 100, BytesReceived = 200,
+            },
+        ],
+    };
+
+    [Fact]
+    public void Names_AreUnique()
+    {
+        string?[] names = [.. MetricCatalogue.Proxy.Select(m => m.Name), .. MetricCatalogue.Server.Select(m => m.Name)];
+        var named = names.OfType<string>().ToList();
+        Assert.Equal(named.Count, named.Distinct().Count());
+    }
+
+    [Fact]
+    public void Prometheus_HasEveryNamedFigure_WithItsValue()
+    {
+        var text = PrometheusText.Write(Status);
+        foreach (var metric in MetricCatalogue.Proxy.Where(m => m.Name is not null))
+        {
+            Assert.Contains($"\n{metric.Name} {metric.Read(Status)}\n", "\n" + text);
+        }
+        foreach (var metric in MetricCatalogue.Server.Where(m => m.Name is not null))
+        {
+            Assert.Contains($"{metric.Name}{{backend=\"10.0.0.1:80\"}} {metric.Read(Status.Servers[0])}\n", text);
+        }
+        Assert.Equal(
+            MetricCatalogue.Proxy.Count(m => m.Name is not null) + MetricCatalogue.Server.Count(m => m.Name is not null),
+            text.Split('\n').Count(l => l.StartsWith("# TYPE ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Json_HasEveryFigureThatHasAPlace()
+    {
+        using var json = JsonDocument.Parse(StatusJson.Write(Status));
+        foreach (var metric in MetricCatalogue.Proxy.Where(m => m.Json is not null))
+        {
+            var element = metric.Json!.Split('.').Aggregate(json.RootElement, (e, key) => e.GetProperty(key));
+            Assert.Equal(metric.Read(Status), element.GetDouble());
+        }
+        var server = json.RootElement.GetProperty("servers")[0];
+        foreach (var metric in MetricCatalogue.Server.Where(m => m.Json is not null))
+        {
+            Assert.Equal(metric.Read(Status.Servers[0]), server.GetProperty(metric.Json!).GetDouble());
+        }
+        Assert.Equal(("down", 4.0, 2), (server.GetProperty("state").GetString(), server.GetProperty("cooldown_seconds").GetDouble(),
+            server.GetProperty("weight").GetInt32()));
+    }
+
+    [Fact]
+    public void Meter_PublishesExactlyTheFiguresThatNameAnInstrument()
+    {
+        using var meter = new TcplbMeter(() => Status);
+        var seen = new List<string>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, meter.Meter))
+            {
+                seen.Add(instrument.Name);
+            }
+        };
+        listener.Start();
+        string[] declared =
+            [.. MetricCatalogue.Proxy.Select(m => m.Instrument).OfType<string>(), .. MetricCatalogue.Server.Select(m => m.Instrument).OfType<string>()];
+        Assert.Equal(declared.Order(), seen.Order());
+    }
+}

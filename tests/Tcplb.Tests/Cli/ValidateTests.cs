@@ -1,0 +1,46 @@
+using System.Net;
+using System.Net.Sockets;
+using Tcplb.Tests.Support;
+
+namespace Tcplb.Tests.Cli;
+
+/// <summary><c>tcplb PORT [options] --validate</c> on the published binary, as CI and deploy checks run it.</summary>
+public class ValidateTests
+{
+    [Fact]
+    public void GoodConfiguration_PrintsTheEffectiveServers_ExitsZero_AndBindsNothing()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("hosts", "127.0.0.1:5000\nlocalhost:5001 weight=2\nnowhere.invalid:80\n");
+        using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        taken.Bind(new IPEndPoint(IPAddress.Any, 0));
+        taken.Listen(); // a port in use: a check that bound would fail on it
+        var port = ((IPEndPoint)taken.LocalEndPoint!).Port;
+
+        var (exit, stdout, stderr) = TcplbProcess.Run(dir.Path, port.ToString(), "--validate", "--balance", "least-conn");
+
+        Assert.Equal(0, exit);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith($"tcplb: configuration ok: port {port}, balance least-conn, ", lines[0]);
+        Assert.Contains("127.0.0.1:5000 host=127.0.0.1:5000 weight=1", lines);
+        Assert.Contains(lines, l => l.EndsWith(":5001 host=localhost:5001 weight=2", StringComparison.Ordinal));
+        Assert.Contains("nowhere.invalid:80 weight=1 unresolved", lines);
+        Assert.Contains("cannot resolve host name", stderr); // a warning, as at run time
+        Assert.DoesNotContain("msg=listening", stderr);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:5000\n127.0.0.1:99999\n", new string[0], "tcplb: hosts:2: port 99999 out of range (1-65535)")]
+    [InlineData("127.0.0.1:5000\n", new[] { "--idle-timeout", "soon" }, "tcplb: --idle-timeout: 'soon' is not a duration")]
+    [InlineData("127.0.0.1:5000\n", new[] { "--max-conns", "1000000", "--buffer-size", "1048576" }, "is over the 2 GiB buffer limit")]
+    public void BadConfiguration_OneLineNamingTheProblem_ExitTwo(string hosts, string[] options, string message)
+    {
+        using var dir = new TempDirectory();
+        dir.Write("hosts", hosts);
+        var (exit, stdout, stderr) = TcplbProcess.Run(dir.Path, ["7777", "--validate", .. options]);
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout.Trim());
+        Assert.StartsWith("tcplb: ", stderr);
+        Assert.Contains(message, stderr.Split('\n')[0]);
+    }
+}

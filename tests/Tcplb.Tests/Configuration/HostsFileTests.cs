@@ -1,0 +1,115 @@
+using Tcplb.Configuration;
+
+namespace Tcplb.Tests.Configuration;
+
+public class HostsFileTests
+{
+    [Fact]
+    public void Parse_TheReadmeExample_GivesEachServer()
+    {
+        var entries = HostsFile.Parse("localhost:5000\n127.0.0.1:5001\ndomain.com:80\n[::1]:5002\n", "hosts");
+        Assert.Equal(
+            [("localhost", 5000, 1), ("127.0.0.1", 5001, 2), ("domain.com", 80, 3), ("::1", 5002, 4)],
+            entries.Select(e => (e.Host, e.Port, e.Line)));
+        Assert.Equal("[::1]:5002", entries[3].Address);
+    }
+
+    [Fact]
+    public void Parse_CommentsBlankLinesWeightsCrlfAndTabs_AreHandled()
+    {
+        var text = "# servers\r\n\r\n  a.example:80   weight=3  # big one\r\n\t10.0.0.2:80\tweight=1\r\n[fe80::1]:443 # v6\n";
+        var entries = HostsFile.Parse(text, "hosts");
+        Assert.Equal([("a.example", 80, 3, 3), ("10.0.0.2", 80, 1, 4), ("fe80::1", 443, 1, 5)],
+            entries.Select(e => (e.Host, e.Port, e.Weight, e.Line)));
+    }
+
+    [Theory]
+    [InlineData("a:1\nb:2\nc:99999\n", "hosts:3: port 99999 out of range (1-65535)")]
+    [InlineData("a:0", "hosts:1: port 0 out of range (1-65535)")]
+    [InlineData("\n\nlocalhost", "hosts:3: missing port in 'localhost' (write HOST:PORT)")]
+    [InlineData("localhost:", "hosts:1: missing port in 'localhost:'")]
+    [InlineData("localhost:http", "hosts:1: port 'http' is not a number")]
+    [InlineData("::1:5000", "hosts:1: IPv6 address must be in brackets: '[::1]:5000'")]
+    [InlineData("[::1:5000", "hosts:1: missing ']' in '[::1:5000'")]
+    [InlineData("[::1]5000", "hosts:1: missing port in '[::1]5000' (write [IPv6]:PORT)")]
+    [InlineData("[nothost]:80", "hosts:1: 'nothost' is not an IPv6 address")]
+    [InlineData("bad%host:80", "hosts:1: 'bad%host' is not a host name or IP address")]
+    [InlineData("bad..host:80", "hosts:1: 'bad..host' is not a host name or IP address")]
+    [InlineData("-bad:80", "hosts:1: '-bad' is not a host name or IP address")]
+    [InlineData("a:80 weight=0", "hosts:1: weight '0' must be a whole number from 1 to 256")]
+    [InlineData("a:80 weight=x", "hosts:1: weight 'x' must be a whole number from 1 to 256")]
+    [InlineData("a:80 weight=257", "hosts:1: weight '257' must be a whole number from 1 to 256")]
+    [InlineData("a:80 backup", "hosts:1: unexpected 'backup' (only weight=N may follow the address)")]
+    [InlineData("# nothing\n\n", "hosts: no servers listed (one HOST:PORT per line)")]
+    [InlineData("", "hosts: no servers listed (one HOST:PORT per line)")]
+    public void Parse_BadLine_NamesFileAndLine(string text, string message) =>
+        Assert.Equal(message, Assert.Throws<ConfigException>(() => HostsFile.Parse(text, "hosts")).Message);
+
+    [Fact]
+    public void Parse_ControlCharacters_AreNotEchoedRaw()
+    {
+        var message = Assert.Throws<ConfigException>(() => HostsFile.Parse("ho\u001bst:80", "hosts")).Message;
+        Assert.Equal("hosts:1: 'ho?st' is not a host name or IP address", message);
+    }
+
+    [Fact]
+    public void Parse_HugeLine_IsRejectedWithItsLineNumber()
+    {
+        var message = Assert.Throws<ConfigException>(() => HostsFile.Parse("a:1\n" + new string('x', 5000) + ":80", "hosts")).Message;
+        Assert.Equal("hosts:2: line longer than 4096 characters", message);
+    }
+
+    [Fact]
+    public void Load_MissingFile_SaysWhichPathWasLookedFor()
+    {
+        var path = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "hosts");
+        var message = Assert.Throws<ConfigException>(() => HostsFile.Load(path)).Message;
+        Assert.Equal($"hosts file not found: {path}", message);
+    }
+
+    [Fact]
+    public void Fuzz_RandomAndMutatedFiles_GiveAListOrALineNumberedError()
+    {
+        var random = new Random(1234);
+        string[] seeds = ["localhost:5000\n", "[::1]:5002 weight=2\n", "# c\n10.0.0.1:80\n", "a.b-c_d:65535\r\n"];
+        for (var i = 0; i < 3000; i++)
+        {
+            var text = Mutate(seeds[random.Next(seeds.Length)] + seeds[random.Next(seeds.Length)], random);
+            try
+            {
+                var entries = HostsFile.Parse(text, "hosts");
+                Assert.NotEmpty(entries);
+                Assert.All(entries, e => Assert.InRange(e.Port, 1, 65535));
+            }
+            catch (ConfigException e)
+            {
+                Assert.Matches(@"^hosts(:\d+)?: [^\n]+$", e.Message);
+            }
+        }
+    }
+
+    private static string Mutate(string text, Random random)
+    {
+        var chars = text.ToList();
+        for (var n = random.Next(1, 6); n > 0; n--)
+        {
+            var at = random.Next(chars.Count + 1);
+            switch (random.Next(4))
+            {
+                case 0 when chars.Count > 0 && at < chars.Count:
+                    chars.RemoveAt(at);
+                    break;
+                case 1:
+                    chars.Insert(at, (char)random.Next(0, 0x3000));
+                    break;
+                case 2:
+                    chars.InsertRange(at, new string(":[]# =\t\r\n0"[random.Next(10)], random.Next(1, 300)));
+                    break;
+                default:
+                    chars.Insert(at, (char)random.Next(32, 127));
+                    break;
+            }
+        }
+        return new string([.. chars]);
+    }
+}
