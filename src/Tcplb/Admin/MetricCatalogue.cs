@@ -11,13 +11,22 @@ internal enum MetricType
 }
 
 /// <summary>
-/// One published figure. <paramref name="Name"/> is its Prometheus name (null: not on <c>/metrics</c>),
-/// <paramref name="Json"/> its place in <c>/status</c> (<c>group.key</c>, or a top-level key; null: not
-/// there), <paramref name="Instrument"/> its <see cref="System.Diagnostics.Metrics"/> instrument (null: not
+/// One published figure. <paramref name="name"/> is its Prometheus name (null: not on <c>/metrics</c>),
+/// <paramref name="json"/> its place in <c>/status</c> (<c>group.key</c>, or a top-level key; null: not
+/// there), <paramref name="instrument"/> its <see cref="System.Diagnostics.Metrics"/> instrument (null: not
 /// published on the meter).
 /// </summary>
-internal sealed record Metric<T>(string? Name, MetricType Type, string Help, string? Json, string? Instrument, string? Unit,
-    Func<T, double> Read);
+internal sealed class Metric<T>(string? name, MetricType type, string help, string? json, string? instrument, string? unit,
+    Func<T, double> read)
+{
+    public string? Name { get; } = name;
+    public MetricType Type { get; } = type;
+    public string Help { get; } = help;
+    public string? Json { get; } = json;
+    public string? Instrument { get; } = instrument;
+    public string? Unit { get; } = unit;
+    public Func<T, double> Read { get; } = read;
+}
 
 /// <summary>
 /// Every figure tcplb publishes, written once: <c>/metrics</c>, <c>/status</c> (and so the status page) and

@@ -27,13 +27,23 @@ internal sealed class TcplbMeter : IDisposable
         {
             if (metric.Instrument is not null)
             {
-                Create(metric, () => status().Servers.Select(s =>
-                    new Measurement<long>((long)metric.Read(s), new KeyValuePair<string, object?>("backend", s.Address))));
+                Create(metric, () => PerServer(status(), metric));
             }
         }
     }
 
     public Meter Meter => _meter;
+
+    private static Measurement<long>[] PerServer(ProxyStatus status, Metric<ServerStatus> metric)
+    {
+        var measurements = new Measurement<long>[status.Servers.Length];
+        for (var i = 0; i < measurements.Length; i++)
+        {
+            var server = status.Servers[i];
+            measurements[i] = new Measurement<long>((long)metric.Read(server), new KeyValuePair<string, object?>("backend", server.Address));
+        }
+        return measurements;
+    }
 
     private void Create<T>(Metric<T> metric, Func<IEnumerable<Measurement<long>>> observe)
     {

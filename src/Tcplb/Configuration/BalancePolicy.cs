@@ -21,7 +21,7 @@ internal static class BalancePolicyNames
     ];
 
     /// <summary>The names, comma-separated, for messages.</summary>
-    public static string List => string.Join(", ", All.Select(p => p.Name));
+    public static string List => string.Join(", ", Array.ConvertAll(All, p => p.Name));
 
     public static bool TryParse(string name, out BalancePolicy policy)
     {

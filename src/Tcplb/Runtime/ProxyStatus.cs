@@ -4,7 +4,7 @@ namespace Tcplb.Runtime;
 /// One moment of the running balancer as operators see it, built by <see cref="Proxy.Status"/>. Immutable:
 /// the admin endpoint and the meter read figures from it, never from the live objects behind it.
 /// </summary>
-internal sealed record ProxyStatus
+internal sealed class ProxyStatus
 {
     public required bool Accepting { get; init; }
     public required TimeSpan Uptime { get; init; }
@@ -16,11 +16,11 @@ internal sealed record ProxyStatus
     public required int SliceBytes { get; init; }
     public required long ResidentBytes { get; init; }
     public required int OpenDescriptors { get; init; }
-    public required IReadOnlyList<ServerStatus> Servers { get; init; }
+    public required ServerStatus[] Servers { get; init; }
 }
 
 /// <summary>One server of <see cref="ProxyStatus"/>.</summary>
-internal sealed record ServerStatus
+internal sealed class ServerStatus
 {
     /// <summary>The resolved address, e.g. <c>127.0.0.1:5000</c>.</summary>
     public required string Address { get; init; }
