@@ -58,7 +58,8 @@ internal sealed partial class Session
         _openedAt = _context.Time.GetTimestamp();
         _lastActivity = _openedAt;
         _context.Connections.Opened();
-        client.NoDelay = true;
+        // No NoDelay call: Linux copies TCP_NODELAY (and SO_KEEPALIVE) from the listening socket to each
+        // accepted one (ListenSocket sets both), which saves a system call per connection.
         _attempt.Begin(_context.HashClients ? ClientAddressHash(client) : 0);
         Volatile.Write(ref _state, (int)State.Connecting);
         ConnectNext();
@@ -79,6 +80,10 @@ internal sealed partial class Session
         var fromClient = relay == _upstream;
         switch (end)
         {
+            case RelayEnd.EndOfStream when Volatile.Read(ref _runningRelays) == 1:
+                // The other direction has ended already, so Release closes both sockets next: the close sends
+                // this FIN (nothing is left unread on that socket), one system call fewer than shutdown + close.
+                break;
             case RelayEnd.EndOfStream:
                 // Half-close: pass the FIN on; the other direction keeps flowing until it ends too.
                 try
