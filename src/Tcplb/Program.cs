@@ -57,7 +57,6 @@ internal static class Program
         IReadOnlyList<HostEntry> entries;
         try
         {
-            BufferSlab.CheckSize(settings.MaxConnections, settings.BufferSize);
             entries = HostsFile.Load(settings.HostsPath);
         }
         catch (ConfigException e)
@@ -106,11 +105,6 @@ internal static class Program
         try
         {
             proxy = new Proxy(settings, servers, log, time, Random.Shared);
-        }
-        catch (ConfigException e)
-        {
-            error.WriteLine($"tcplb: {e.Message}");
-            return ExitUsage;
         }
         catch (SocketException e)
         {

@@ -22,7 +22,7 @@ internal static class Usage
           --connect-timeout DUR    TCPLB_CONNECT_TIMEOUT   per attempt; then the next server is tried (3s)
           --idle-timeout DUR       TCPLB_IDLE_TIMEOUT      close connections idle both ways this long (0: never)
           --max-conns N            TCPLB_MAX_CONNS         connections held at once; past it accepting pauses (10000)
-          --buffer-size BYTES      TCPLB_BUFFER_SIZE       per direction per connection (16384)
+          --buffer-size BYTES      TCPLB_BUFFER_SIZE       per direction per connection, used from 16K up (65536)
           --drain DUR              TCPLB_DRAIN             on SIGTERM/SIGINT, wait this long for live connections (30s)
           --admin ADDR:PORT        TCPLB_ADMIN             HTTP /metrics, /status, /healthz (off)
           --proxy-protocol v1|v2   TCPLB_PROXY_PROTOCOL    send a PROXY protocol header to servers (off)

@@ -16,7 +16,7 @@ internal sealed record Settings
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(3);
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.Zero;
     public int MaxConnections { get; init; } = 10_000;
-    public int BufferSize { get; init; } = 16 * 1024;
+    public int BufferSize { get; init; } = 64 * 1024;
     public TimeSpan Drain { get; init; } = TimeSpan.FromSeconds(30);
     public IPEndPoint? Admin { get; init; }
     public ProxyProtocolVersion ProxyProtocol { get; init; } = ProxyProtocolVersion.None;

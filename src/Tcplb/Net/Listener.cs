@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace Tcplb.Net;
 
 /// <summary>
-/// Accepts clients and hands each to a pooled session. A session (and its slab slice) is taken before the
+/// Accepts clients and hands each to a pooled session. A session (with its slab slice) is taken before the
 /// accept is posted, so when all are in use the listener simply stops accepting (new clients wait in the
 /// kernel's backlog) until one comes back. Out of file descriptors (<see cref="ResourcePressure"/>), it
 /// pauses and retries instead of spinning.
@@ -19,7 +19,6 @@ internal sealed class Listener : SocketAsyncEventArgs, IThreadPoolWorkItem
     private readonly ResourcePressure _pressure;
     private readonly Timer _retry;
     private Session? _next;
-    private int _nextSlice;
     private volatile bool _stopped;
 
     public Listener(Socket socket, SessionPool sessions, ResourcePressure pressure)
@@ -69,7 +68,7 @@ internal sealed class Listener : SocketAsyncEventArgs, IThreadPoolWorkItem
             }
             if (_next is null)
             {
-                _next = _sessions.TryRent(this, out _nextSlice);
+                _next = _sessions.TryRent(this);
                 if (_next is null)
                 {
                     return; // paused: the pool queues this listener again when a session is returned
@@ -103,7 +102,7 @@ internal sealed class Listener : SocketAsyncEventArgs, IThreadPoolWorkItem
         {
             var session = _next!;
             _next = null;
-            session.Start(AcceptSocket!, _nextSlice);
+            session.Start(AcceptSocket!);
             return true;
         }
         if (_stopped || SocketError == SocketError.OperationAborted)
@@ -125,7 +124,7 @@ internal sealed class Listener : SocketAsyncEventArgs, IThreadPoolWorkItem
         var session = Interlocked.Exchange(ref _next, null);
         if (session is not null)
         {
-            _sessions.Return(session, _nextSlice);
+            _sessions.Return(session);
         }
     }
 }

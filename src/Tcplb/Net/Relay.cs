@@ -4,7 +4,9 @@ namespace Tcplb.Net;
 
 /// <summary>
 /// Moves bytes one way, from one socket to the other, through one slab window: receive, send all of it,
-/// repeat. One <see cref="SocketAsyncEventArgs"/> (this object) serves every operation for the life of the
+/// repeat. Receives use the first <see cref="BufferSlab.InitialWindow"/> bytes of the window until one fills
+/// them, then the whole window: request/response traffic touches one page set per direction, bulk streams
+/// get large reads. One <see cref="SocketAsyncEventArgs"/> (this object) serves every operation for the life of the
 /// process, so a relayed chunk allocates nothing. Synchronous completions are the fast path and loop here;
 /// after <see cref="MaxSynchronousChunks"/> in a row the relay yields its thread, so that a bulk stream
 /// cannot starve other connections served by the same socket engine thread.
@@ -19,6 +21,7 @@ internal sealed class Relay : SocketAsyncEventArgs, IThreadPoolWorkItem
 
     private readonly Session _session;
     private Memory<byte> _window;
+    private ReceiveSize _receiveSize;
     private Socket _from = null!;
     private Socket _to = null!;
 
@@ -43,6 +46,7 @@ internal sealed class Relay : SocketAsyncEventArgs, IThreadPoolWorkItem
         _from = from;
         _to = to;
         _window = window;
+        _receiveSize = ReceiveSize.For(window.Length);
         Bytes = 0;
         if (prefilled > 0)
         {
@@ -77,7 +81,7 @@ internal sealed class Relay : SocketAsyncEventArgs, IThreadPoolWorkItem
     {
         for (var i = 0; i < MaxSynchronousChunks; i++)
         {
-            SetBuffer(_window);
+            SetBuffer(_window[.._receiveSize.Bytes]);
             try
             {
                 if (_from.ReceiveAsync(this))
@@ -113,6 +117,7 @@ internal sealed class Relay : SocketAsyncEventArgs, IThreadPoolWorkItem
             return false;
         }
         Bytes += received;
+        _receiveSize.Received(received);
         _session.Touch();
         SetBuffer(_window[..received]);
         return Send();
@@ -182,4 +187,25 @@ internal enum RelayEnd
 
     /// <summary>The socket was closed under the relay (the connection is already being torn down).</summary>
     Aborted,
+}
+
+/// <summary>
+/// How much of its window a relay offers to the next receive: <see cref="BufferSlab.InitialWindow"/> at
+/// first, the whole window once a receive has filled that (more was waiting: a bulk stream).
+/// </summary>
+internal struct ReceiveSize
+{
+    private int _window;
+
+    public int Bytes { get; private set; }
+
+    public static ReceiveSize For(int window) => new() { _window = window, Bytes = Math.Min(BufferSlab.InitialWindow, window) };
+
+    public void Received(int bytes)
+    {
+        if (bytes == Bytes)
+        {
+            Bytes = _window;
+        }
+    }
 }

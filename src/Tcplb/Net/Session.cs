@@ -10,7 +10,7 @@ namespace Tcplb.Net;
 /// the two relays until both directions have ended. Pooled: the same object serves many connections in turn.
 /// </summary>
 /// <remarks>
-/// Ownership: the session owns both sockets and its slab slice. Exactly one path releases them,
+/// Ownership: the session owns both sockets, and its slab slice for life. Exactly one path releases the sockets,
 /// <see cref="Release"/>, run by whichever relay ends last (or by the connect path when no server takes the
 /// client). Teardown is idempotent: <see cref="CloseState"/> keeps the first close reason of each connection
 /// and ignores a stale one from the timeout thread that was meant for an earlier connection.
@@ -21,20 +21,22 @@ internal sealed partial class Session
     private readonly SessionPool _home;
     private readonly Relay _upstream;
     private readonly Relay _downstream;
+    private readonly Memory<byte> _upstreamWindow;
+    private readonly Memory<byte> _downstreamWindow;
     private Socket? _client;
     private Socket? _server;
     private Backend? _backend;
-    private int _slice = -1;
     private int _runningRelays;
     private int _state;
     private CloseState _close;
     private long _lastActivity;
     private long _openedAt;
 
-    public Session(SessionContext context, SessionPool home)
+    public Session(SessionContext context, SessionPool home, int slice)
     {
         _context = context;
         _home = home;
+        (_upstreamWindow, _downstreamWindow) = context.Slab.Windows(slice);
         _upstream = new Relay(this);
         _downstream = new Relay(this);
         _connect = new ConnectArgs(this);
@@ -49,11 +51,13 @@ internal sealed partial class Session
 
     public CloseReason Reason => _close.Reason;
 
-    /// <summary>Serves a freshly accepted client, using slab slice <paramref name="slice"/>.</summary>
-    public void Start(Socket client, int slice)
+    /// <summary>The next idle session in <see cref="SessionPool"/>'s stack; null while in use.</summary>
+    public Session? NextIdle { get; set; }
+
+    /// <summary>Serves a freshly accepted client.</summary>
+    public void Start(Socket client)
     {
         _client = client;
-        _slice = slice;
         _close.Open();
         _openedAt = _context.Time.GetTimestamp();
         _lastActivity = _openedAt;
@@ -139,14 +143,13 @@ internal sealed partial class Session
     {
         _server = server;
         var client = _client!;
-        var upstream = _context.Slab.Upstream(_slice);
         var header = _context.ProxyProtocol == ProxyProtocolVersion.None
             ? 0
-            : ProxyProtocolHeader.Write(_context.ProxyProtocol, client, upstream.Span);
+            : ProxyProtocolHeader.Write(_context.ProxyProtocol, client, _upstreamWindow.Span);
         Volatile.Write(ref _runningRelays, 2);
         Volatile.Write(ref _state, (int)State.Relaying);
-        _downstream.Start(server, client, _context.Slab.Downstream(_slice));
-        _upstream.Start(client, server, upstream, header);
+        _downstream.Start(server, client, _downstreamWindow);
+        _upstream.Start(client, server, _upstreamWindow, header);
     }
 
     /// <summary>Ends the current connection at once: both sockets closed, with RST when <paramref name="reset"/>.</summary>
@@ -185,7 +188,7 @@ internal sealed partial class Session
         }
     }
 
-    /// <summary>The single release path: counters, access log, sockets, slice and the session itself go back.</summary>
+    /// <summary>The single release path: counters, access log, sockets, and the session itself goes back to the pool.</summary>
     private void Release()
     {
         _close.TryClose(_close.Generation, CloseReason.Done);
@@ -202,9 +205,7 @@ internal sealed partial class Session
         _client = null;
         _server = null;
         _backend = null;
-        var slice = _slice;
-        _slice = -1;
-        _home.Return(this, slice);
+        _home.Return(this);
     }
 
     private void WriteAccessLog(CloseReason reason)

@@ -1,63 +1,73 @@
 namespace Tcplb.Net;
 
 /// <summary>
-/// Hands out sessions, each with its slab slice; at most as many at once as the slab has slices
-/// (<c>--max-conns</c>). Session objects are created on first need and reused for ever (a fixed-capacity
-/// stack behind a lock: no allocation per connection). When everything is in use, the listener that asked
-/// is remembered and resumed as soon as a session comes back: accepting pauses instead of failing.
+/// Hands out sessions, at most <c>--max-conns</c> at once. Session <c>i</c> owns slab slice <c>i</c> for life;
+/// sessions are created on first need, so a large <c>--max-conns</c> costs nothing until connections come,
+/// and then reused for ever, last in first out (an intrusive stack behind a lock: no allocation per
+/// connection). When every session is in use, the listener that asked is remembered and resumed as soon as
+/// one comes back: accepting pauses instead of failing.
 /// </summary>
 internal sealed class SessionPool
 {
     private readonly Lock _lock = new();
     private readonly SessionContext _context;
-    private readonly Session[] _idle;
-    private readonly Session[] _all;
-    private int _idleCount;
+    private volatile Session[] _all = new Session[16];
+    private Session? _idle;
     private int _created;
+    private int _inUse;
     private IThreadPoolWorkItem? _waiting;
 
-    public SessionPool(SessionContext context)
-    {
-        _context = context;
-        _idle = new Session[context.Slab.Capacity];
-        _all = new Session[context.Slab.Capacity];
-    }
+    public SessionPool(SessionContext context) => _context = context;
 
     /// <summary>Every session created so far, idle or not (for the timeout thread's scan).</summary>
-    public ReadOnlySpan<Session> All => _all.AsSpan(0, Volatile.Read(ref _created));
+    public ReadOnlySpan<Session> All
+    {
+        get
+        {
+            var count = Volatile.Read(ref _created); // read before the array: a grown array holds at least as many
+            return _all.AsSpan(0, count);
+        }
+    }
+
+    /// <summary>Sessions serving a connection now (or reserved for the next accept).</summary>
+    public int InUse => Volatile.Read(ref _inUse);
 
     /// <summary>
-    /// Takes a session and a slice for a new connection, or returns null when all are in use; then
-    /// <paramref name="resume"/> is queued to the thread pool once one is returned.
+    /// Takes a session for a new connection, or returns null when all are in use; then <paramref name="resume"/>
+    /// is queued to the thread pool once one is returned.
     /// </summary>
-    public Session? TryRent(IThreadPoolWorkItem resume, out int slice)
+    public Session? TryRent(IThreadPoolWorkItem resume)
     {
         lock (_lock)
         {
-            if (!_context.Slab.TryRent(out slice))
+            if (_idle is { } session)
+            {
+                _idle = session.NextIdle;
+                session.NextIdle = null;
+            }
+            else if (_created < _context.Slab.Capacity)
+            {
+                session = Create();
+            }
+            else
             {
                 _waiting = resume;
                 return null;
             }
-            if (_idleCount > 0)
-            {
-                return _idle[--_idleCount];
-            }
-            var session = new Session(_context, this);
-            _all[_created] = session;
-            Volatile.Write(ref _created, _created + 1);
+            _inUse++;
             return session;
         }
     }
 
-    /// <summary>Gives back a session that is no longer in use, with its slice, without running it.</summary>
-    public void Return(Session session, int slice)
+    /// <summary>Gives back a session that is no longer in use, without running it.</summary>
+    public void Return(Session session)
     {
         IThreadPoolWorkItem? waiting;
         lock (_lock)
         {
-            _context.Slab.Return(slice);
-            _idle[_idleCount++] = session;
+            session.NextIdle = _idle;
+            _idle = session;
+            _inUse--;
             waiting = _waiting;
             _waiting = null;
         }
@@ -65,5 +75,20 @@ internal sealed class SessionPool
         {
             ThreadPool.UnsafeQueueUserWorkItem(waiting, preferLocal: false);
         }
+    }
+
+    /// <summary>A new session for the next unused slice; the list of all grows by doubling, never per connection.</summary>
+    private Session Create()
+    {
+        var session = new Session(_context, this, _created);
+        if (_created == _all.Length)
+        {
+            var grown = new Session[Math.Min(_all.Length * 2, _context.Slab.Capacity)];
+            _all.CopyTo(grown, 0);
+            _all = grown;
+        }
+        _all[_created] = session;
+        Volatile.Write(ref _created, _created + 1);
+        return session;
     }
 }

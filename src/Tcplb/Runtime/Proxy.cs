@@ -10,8 +10,8 @@ namespace Tcplb.Runtime;
 
 /// <summary>
 /// The running balancer, wired together: slab, servers, sessions, listener and timeout thread.
-/// Constructing it reserves the slab and binds the port (throwing <see cref="ConfigException"/>,
-/// <see cref="OutOfMemoryException"/> or <see cref="SocketException"/> when it cannot); <see cref="Start"/>
+/// Constructing it reserves the slab and binds the port (throwing <see cref="OutOfMemoryException"/> or
+/// <see cref="SocketException"/> when it cannot); <see cref="Start"/>
 /// begins accepting. The CLI and the in-process tests both drive it.
 /// </summary>
 internal sealed class Proxy : IDisposable
@@ -97,7 +97,7 @@ internal sealed class Proxy : IDisposable
             TotalConnections = Connections.Total,
             RejectedConnections = Connections.Rejected,
             Slices = slab.Capacity,
-            SlicesInUse = slab.InUse,
+            SlicesInUse = _sessions.InUse,
             SliceBytes = slab.SliceSize,
             ResidentBytes = ProcessFigures.ResidentBytes,
             OpenDescriptors = ProcessFigures.OpenDescriptors,

@@ -26,7 +26,7 @@ public class OptionsParserTests
         Assert.Equal(TimeSpan.FromSeconds(3), options.ConnectTimeout);
         Assert.Equal(TimeSpan.Zero, options.IdleTimeout);
         Assert.Equal(10_000, options.MaxConnections);
-        Assert.Equal(16_384, options.BufferSize);
+        Assert.Equal(65_536, options.BufferSize);
         Assert.Equal(TimeSpan.FromSeconds(30), options.Drain);
         Assert.Null(options.Admin);
         Assert.Equal(ProxyProtocolVersion.None, options.ProxyProtocol);

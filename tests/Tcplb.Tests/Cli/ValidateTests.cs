@@ -32,7 +32,6 @@ public class ValidateTests
     [Theory]
     [InlineData("127.0.0.1:5000\n127.0.0.1:99999\n", new string[0], "tcplb: hosts:2: port 99999 out of range (1-65535)")]
     [InlineData("127.0.0.1:5000\n", new[] { "--idle-timeout", "soon" }, "tcplb: --idle-timeout: 'soon' is not a duration")]
-    [InlineData("127.0.0.1:5000\n", new[] { "--max-conns", "1000000", "--buffer-size", "1048576" }, "is over the 2 GiB buffer limit")]
     public void BadConfiguration_OneLineNamingTheProblem_ExitTwo(string hosts, string[] options, string message)
     {
         using var dir = new TempDirectory();

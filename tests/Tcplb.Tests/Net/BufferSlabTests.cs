@@ -1,4 +1,3 @@
-using Tcplb.Configuration;
 using Tcplb.Net;
 
 namespace Tcplb.Tests.Net;
@@ -6,49 +5,39 @@ namespace Tcplb.Tests.Net;
 public class BufferSlabTests
 {
     [Fact]
-    public void TryRent_GivesDistinctSlicesUntilExhausted_ThenReuseAfterReturn()
-    {
-        var slab = BufferSlab.ForConnections(3, 1024);
-        var slices = new List<int>();
-        while (slab.TryRent(out var slice))
-        {
-            slices.Add(slice);
-        }
-        Assert.Equal([0, 1, 2], slices);
-        Assert.Equal(3, slab.InUse);
-        Assert.False(slab.TryRent(out _));
-        slab.Return(1);
-        Assert.True(slab.TryRent(out var again));
-        Assert.Equal(1, again);
-    }
-
-    [Fact]
     public void Windows_OfOneSlice_AreBufferSizeEach_AndDoNotOverlapAnotherSlice()
     {
         var slab = BufferSlab.ForConnections(2, 1024);
         Assert.Equal(2048, slab.SliceSize);
-        slab.Upstream(0).Span.Fill(1);
-        slab.Downstream(0).Span.Fill(2);
-        slab.Upstream(1).Span.Fill(3);
-        slab.Downstream(1).Span.Fill(4);
-        Assert.Equal(1024, slab.Upstream(0).Length);
-        Assert.Equal(1024, slab.Downstream(1).Length);
-        Assert.All(slab.Upstream(0).ToArray(), b => Assert.Equal(1, b));
-        Assert.All(slab.Downstream(0).ToArray(), b => Assert.Equal(2, b));
-        Assert.All(slab.Upstream(1).ToArray(), b => Assert.Equal(3, b));
+        var (up0, down0) = slab.Windows(0);
+        var (up1, down1) = slab.Windows(1);
+        up0.Span.Fill(1);
+        down0.Span.Fill(2);
+        up1.Span.Fill(3);
+        down1.Span.Fill(4);
+        Assert.Equal((1024, 1024), (up0.Length, down1.Length));
+        Assert.All(up0.ToArray(), b => Assert.Equal(1, b));
+        Assert.All(down0.ToArray(), b => Assert.Equal(2, b));
+        Assert.All(up1.ToArray(), b => Assert.Equal(3, b));
+        Assert.All(slab.Windows(1).Downstream.ToArray(), b => Assert.Equal(4, b)); // the same memory seen again
     }
 
     [Fact]
-    public void ForConnections_OverTheLimit_IsAConfigErrorNamingBothOptions()
+    public void Windows_PastTheCapacity_AreRefused()
     {
-        var e = Assert.Throws<ConfigException>(() => BufferSlab.ForConnections(1_000_000, 1024 * 1024));
-        Assert.Contains("--max-conns 1000000 x 2 x --buffer-size 1048576 is over the 2 GiB buffer limit", e.Message);
+        var slab = BufferSlab.ForConnections(2, 1024);
+        Assert.Throws<ArgumentOutOfRangeException>(() => slab.Windows(2));
     }
 
+    /// <summary>A million connections of 64 KiB windows: 128 GiB of address space, reserved but not resident.</summary>
     [Fact]
-    public void Return_MoreThanRented_Throws()
+    public void ForConnections_AMillion_ReservesWithoutCommitting()
     {
-        var slab = BufferSlab.ForConnections(1, 1024);
-        Assert.Throws<InvalidOperationException>(() => slab.Return(0));
+        var before = Environment.WorkingSet;
+        var slab = BufferSlab.ForConnections(1_000_000, 64 * 1024);
+        var (up, _) = slab.Windows(999_999);
+        up.Span[..4096].Fill(7); // one page of the last slice
+        Assert.True(Environment.WorkingSet - before < 64L << 20, "reserving the slab must not make it resident");
+        GC.KeepAlive(slab);
     }
 }
