@@ -10,14 +10,22 @@ internal enum MetricType
     Gauge,
 }
 
+/// <summary>How the figures of several worker processes make the balancer's one figure.</summary>
+internal enum MetricMerge
+{
+    Sum,
+    Min,
+    Max,
+}
+
 /// <summary>
 /// One published figure. <paramref name="name"/> is its Prometheus name (null: not on <c>/metrics</c>),
 /// <paramref name="json"/> its place in <c>/status</c> (<c>group.key</c>, or a top-level key; null: not
 /// there), <paramref name="instrument"/> its <see cref="System.Diagnostics.Metrics"/> instrument (null: not
-/// published on the meter).
+/// published on the meter). Counts add up across worker processes; a level says how it merges.
 /// </summary>
 internal sealed class Metric<T>(string? name, MetricType type, string help, string? json, string? instrument, string? unit,
-    Func<T, double> read)
+    Func<T, double> read, MetricMerge merge = MetricMerge.Sum)
 {
     public string? Name { get; } = name;
     public MetricType Type { get; } = type;
@@ -26,11 +34,13 @@ internal sealed class Metric<T>(string? name, MetricType type, string help, stri
     public string? Instrument { get; } = instrument;
     public string? Unit { get; } = unit;
     public Func<T, double> Read { get; } = read;
+    public MetricMerge Merge { get; } = merge;
 }
 
 /// <summary>
-/// Every figure tcplb publishes, written once: <c>/metrics</c>, <c>/status</c> (and so the status page) and
-/// the <c>Tcplb</c> meter are all generated from these two lists.
+/// Every figure tcplb publishes, written once. Each process writes its figures into its <c>/status</c>
+/// document from these lists; the documents of worker processes merge by the rules here; <c>/metrics</c>,
+/// the status page and the <c>Tcplb</c> meter all read the (merged) document through the same lists.
 /// </summary>
 internal static class MetricCatalogue
 {
@@ -47,20 +57,20 @@ internal static class MetricCatalogue
         new("tcplb_buffer_slices", MetricType.Gauge, "Slab slices in all (--max-conns).",
             "buffers.slices", null, "{slice}", s => s.Slices),
         new(null, MetricType.Gauge, "Bytes of buffer per connection, both directions.",
-            "buffers.slice_bytes", null, "By", s => s.SliceBytes),
-        new("process_resident_memory_bytes", MetricType.Gauge, "Resident memory size in bytes.",
+            "buffers.slice_bytes", null, "By", s => s.SliceBytes, MetricMerge.Max),
+        new("process_resident_memory_bytes", MetricType.Gauge, "Resident memory size in bytes, all worker processes together.",
             "process.resident_memory_bytes", null, "By", s => s.ResidentBytes),
-        new("process_open_fds", MetricType.Gauge, "Open file descriptors, sockets included.",
+        new("process_open_fds", MetricType.Gauge, "Open file descriptors, sockets included, all worker processes together.",
             "process.open_fds", null, "{descriptor}", s => s.OpenDescriptors),
         new("tcplb_uptime_seconds", MetricType.Gauge, "Seconds since the balancer started.",
-            "uptime_seconds", null, "s", s => Math.Round(s.Uptime.TotalSeconds, 3)),
+            "uptime_seconds", null, "s", s => Math.Round(s.Uptime.TotalSeconds, 3), MetricMerge.Max),
     ];
 
     /// <summary>Per server; on <c>/metrics</c> each carries the label <c>backend="ADDRESS"</c>.</summary>
     public static readonly Metric<ServerStatus>[] Server =
     [
-        new("tcplb_backend_up", MetricType.Gauge, "1 when the server is not in cooldown after a failed connect.",
-            null, "tcplb.backend.up", null, s => s.Up ? 1 : 0),
+        new("tcplb_backend_up", MetricType.Gauge, "1 when the server is not in cooldown after a failed connect (in every worker).",
+            "up", "tcplb.backend.up", null, s => s.Up ? 1 : 0, MetricMerge.Min),
         new("tcplb_backend_connections_active", MetricType.UpDownCounter, "Connections open to the server now.",
             "active", "tcplb.backend.connections.active", "{connection}", s => s.Active),
         new("tcplb_backend_connections_total", MetricType.Counter, "Connections made to the server.",
@@ -68,7 +78,7 @@ internal static class MetricCatalogue
         new("tcplb_backend_connect_failures_total", MetricType.Counter, "Connects to the server that failed or timed out.",
             "connect_failures", "tcplb.backend.connect_failures", "{failure}", s => s.ConnectFailures),
         new(null, MetricType.Gauge, "Failed connects in a row; 0 after a success.",
-            "consecutive_failures", null, "{failure}", s => s.ConsecutiveFailures),
+            "consecutive_failures", null, "{failure}", s => s.ConsecutiveFailures, MetricMerge.Max),
         new("tcplb_backend_bytes_sent_total", MetricType.Counter, "Bytes sent to the server, counted when each connection ends.",
             "bytes_sent", "tcplb.backend.bytes_sent", "By", s => s.BytesSent),
         new("tcplb_backend_bytes_received_total", MetricType.Counter, "Bytes received from the server, counted when each connection ends.",

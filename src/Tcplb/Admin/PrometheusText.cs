@@ -1,36 +1,37 @@
 using System.Globalization;
 using System.Text;
-using Tcplb.Runtime;
+using System.Text.Json;
 
 namespace Tcplb.Admin;
 
-/// <summary>The <c>/metrics</c> page: Prometheus text exposition format 0.0.4, from <see cref="MetricCatalogue"/>.</summary>
+/// <summary>The <c>/metrics</c> page: Prometheus text exposition format 0.0.4, read from a <c>/status</c> document through <see cref="MetricCatalogue"/>.</summary>
 internal static class PrometheusText
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-    public static string Write(ProxyStatus status)
+    public static string Write(JsonElement status)
     {
         var text = new StringBuilder(4096);
         foreach (var metric in MetricCatalogue.Proxy)
         {
-            if (metric.Name is { } name)
+            if (metric is { Name: { } name, Json: { } path })
             {
                 Header(text, name, metric);
-                text.Append(name).Append(' ').Append(Number(metric.Read(status))).Append('\n');
+                text.Append(name).Append(' ').Append(Number(StatusJson.Figure(status, path))).Append('\n');
             }
         }
+        var servers = status.GetProperty("servers");
         foreach (var metric in MetricCatalogue.Server)
         {
-            if (metric.Name is not { } name)
+            if (metric is not { Name: { } name, Json: { } key })
             {
                 continue;
             }
             Header(text, name, metric);
-            foreach (var server in status.Servers)
+            foreach (var server in servers.EnumerateArray())
             {
-                text.Append(name).Append("{backend=\"").Append(Escape(server.Address)).Append("\"} ")
-                    .Append(Number(metric.Read(server))).Append('\n');
+                text.Append(name).Append("{backend=\"").Append(Escape(server.GetProperty("address").GetString() ?? "")).Append("\"} ")
+                    .Append(Number(StatusJson.Figure(server, key))).Append('\n');
             }
         }
         return text.ToString();

@@ -1,12 +1,12 @@
 using System.Diagnostics.Metrics;
-using Tcplb.Runtime;
+using System.Text.Json;
 
 namespace Tcplb.Admin;
 
 /// <summary>
 /// The figures of <see cref="MetricCatalogue"/> that name an instrument, published through
 /// <see cref="System.Diagnostics.Metrics"/> (meter <c>Tcplb</c>) for dotnet-counters and OpenTelemetry.
-/// Observable instruments: a status snapshot is taken only when a listener collects, so they cost nothing otherwise.
+/// Observable instruments: a status document is taken only when a listener collects, so they cost nothing otherwise.
 /// </summary>
 internal sealed class TcplbMeter : IDisposable
 {
@@ -14,33 +14,41 @@ internal sealed class TcplbMeter : IDisposable
 
     private readonly Meter _meter = new(Name);
 
-    public TcplbMeter(Func<ProxyStatus> status)
+    /// <param name="status">The balancer's <c>/status</c> document, merged across worker processes.</param>
+    public TcplbMeter(Func<byte[]> status)
     {
         foreach (var metric in MetricCatalogue.Proxy)
         {
-            if (metric.Instrument is not null)
+            if (metric is { Instrument: not null, Json: { } path })
             {
-                Create(metric, () => [new Measurement<long>((long)metric.Read(status()))]);
+                Create(metric, () =>
+                {
+                    using var document = JsonDocument.Parse(status());
+                    return [new Measurement<long>((long)StatusJson.Figure(document.RootElement, path))];
+                });
             }
         }
         foreach (var metric in MetricCatalogue.Server)
         {
-            if (metric.Instrument is not null)
+            if (metric is { Instrument: not null, Json: { } key })
             {
-                Create(metric, () => PerServer(status(), metric));
+                Create(metric, () => PerServer(status(), key));
             }
         }
     }
 
     public Meter Meter => _meter;
 
-    private static Measurement<long>[] PerServer(ProxyStatus status, Metric<ServerStatus> metric)
+    private static Measurement<long>[] PerServer(byte[] status, string key)
     {
-        var measurements = new Measurement<long>[status.Servers.Length];
-        for (var i = 0; i < measurements.Length; i++)
+        using var document = JsonDocument.Parse(status);
+        var servers = document.RootElement.GetProperty("servers");
+        var measurements = new Measurement<long>[servers.GetArrayLength()];
+        var i = 0;
+        foreach (var server in servers.EnumerateArray())
         {
-            var server = status.Servers[i];
-            measurements[i] = new Measurement<long>((long)metric.Read(server), new KeyValuePair<string, object?>("backend", server.Address));
+            measurements[i++] = new Measurement<long>((long)StatusJson.Figure(server, key),
+                new KeyValuePair<string, object?>("backend", server.GetProperty("address").GetString()));
         }
         return measurements;
     }

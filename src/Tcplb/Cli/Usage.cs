@@ -29,6 +29,7 @@ internal static class Usage
           --resolve-interval DUR   TCPLB_RESOLVE_INTERVAL  how often host names are resolved again (30s)
           --access-log             TCPLB_ACCESS_LOG=1      one line per finished connection (off)
           --log-level LEVEL        TCPLB_LOG_LEVEL         debug | info | warn | error (info)
+          --workers N|auto         TCPLB_WORKERS           processes sharing the port, each on one thread (auto: one per core)
 
         durations: 500ms, 3s, 2m, 1h.  exit codes: 0 done, 1 runtime failure, 2 bad arguments or hosts file.
         """;

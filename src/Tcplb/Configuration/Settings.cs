@@ -23,4 +23,10 @@ internal sealed record Settings
     public TimeSpan ResolveInterval { get; init; } = TimeSpan.FromSeconds(30);
     public bool AccessLog { get; init; }
     public LogLevel LogLevel { get; init; } = LogLevel.Info;
+
+    /// <summary>Worker processes; 0 means one per core.</summary>
+    public int Workers { get; init; }
+
+    /// <summary><see cref="Workers"/> with <c>auto</c> resolved: one per core the process may use (a container's CPU limit counts).</summary>
+    public int WorkerCount => Workers > 0 ? Workers : Environment.ProcessorCount;
 }

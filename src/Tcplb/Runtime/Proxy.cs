@@ -25,7 +25,9 @@ internal sealed class Proxy : IDisposable
     private readonly TimeProvider _time;
     private readonly long _createdAt;
 
-    public Proxy(Settings settings, IReadOnlyList<Backend> servers, Log log, TimeProvider time, Random random, IPAddress? bindAddress = null)
+    /// <param name="listener">A listening socket to accept from (a worker's share of the port); by default the port of <paramref name="settings"/> is bound.</param>
+    public Proxy(Settings settings, IReadOnlyList<Backend> servers, Log log, TimeProvider time, Random random, IPAddress? bindAddress = null,
+        Socket? listener = null)
     {
         _time = time;
         _createdAt = time.GetTimestamp();
@@ -33,7 +35,7 @@ internal sealed class Proxy : IDisposable
         Pool = new BackendPool(servers, BalancePolicies.Create(settings.Balance, random), settings.Cooldown, time, log);
         _context = new SessionContext(settings, Pool, slab, time, log);
         _sessions = new SessionPool(_context);
-        _listener = new Listener(ListenSocket.Open(settings.Port, bindAddress), _sessions, _context.Pressure);
+        _listener = new Listener(listener ?? ListenSocket.Open(settings.Port, bindAddress), _sessions, _context.Pressure);
         _timeouts = new TimeoutThread(_sessions, time);
     }
 

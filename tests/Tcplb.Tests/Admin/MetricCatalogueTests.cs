@@ -41,7 +41,8 @@ public class MetricCatalogueTests
     [Fact]
     public void Prometheus_HasEveryNamedFigure_WithItsValue()
     {
-        var text = PrometheusText.Write(Status);
+        using var document = JsonDocument.Parse(StatusJson.Write(Status));
+        var text = PrometheusText.Write(document.RootElement);
         foreach (var metric in MetricCatalogue.Proxy.Where(m => m.Name is not null))
         {
             Assert.Contains($"\n{metric.Name} {metric.Read(Status)}\n", "\n" + text);
@@ -76,7 +77,7 @@ public class MetricCatalogueTests
     [Fact]
     public void Meter_PublishesExactlyTheFiguresThatNameAnInstrument()
     {
-        using var meter = new TcplbMeter(() => Status);
+        using var meter = new TcplbMeter(() => StatusJson.Write(Status));
         var seen = new List<string>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
