@@ -82,7 +82,7 @@ internal static partial class Program
         }
         var resolver = new HostsResolver(log);
         var servers = resolver.Resolve(entries);
-        if (CreateProxy(ShareOf(settings), servers, log, ListenSocket.Inherited(descriptor), error) is not { } proxy)
+        if (CreateProxy(ShareOf(settings), servers, log, ListenSocket.Inherited(descriptor), error, index) is not { } proxy)
         {
             return ExitFailure;
         }

@@ -151,11 +151,11 @@ internal static partial class Program
     }
 
     /// <summary>The proxy, or null after one line saying why it cannot run (the port, or the buffers).</summary>
-    private static Proxy? CreateProxy(Settings settings, List<Backend> servers, Log log, Socket? listener, TextWriter error)
+    private static Proxy? CreateProxy(Settings settings, List<Backend> servers, Log log, Socket? listener, TextWriter error, int worker = 0)
     {
         try
         {
-            return new Proxy(settings, servers, log, TimeProvider.System, Random.Shared, listener: listener);
+            return new Proxy(settings, servers, log, TimeProvider.System, Random.Shared, listener: listener, worker: worker);
         }
         catch (SocketException e)
         {

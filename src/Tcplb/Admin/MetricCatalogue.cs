@@ -58,7 +58,7 @@ internal static class MetricCatalogue
             "buffers.slices", null, "{slice}", s => s.Slices),
         new(null, MetricType.Gauge, "Bytes of buffer per connection, both directions.",
             "buffers.slice_bytes", null, "By", s => s.SliceBytes, MetricMerge.Max),
-        new("process_resident_memory_bytes", MetricType.Gauge, "Resident memory size in bytes, all worker processes together.",
+        new("process_resident_memory_bytes", MetricType.Gauge, "Resident memory size in bytes, all worker processes together, the pages they share counted once.",
             "process.resident_memory_bytes", null, "By", s => s.ResidentBytes),
         new("process_open_fds", MetricType.Gauge, "Open file descriptors, sockets included, all worker processes together.",
             "process.open_fds", null, "{descriptor}", s => s.OpenDescriptors),

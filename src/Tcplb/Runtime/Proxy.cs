@@ -24,15 +24,18 @@ internal sealed class Proxy : IDisposable
     private readonly TimeoutThread _timeouts;
     private readonly TimeProvider _time;
     private readonly long _createdAt;
+    private readonly int _worker;
 
     /// <param name="listener">A listening socket to accept from (a worker's share of the port); by default the port of <paramref name="settings"/> is bound.</param>
+    /// <param name="worker">Which worker process this is; 0 for the first, or the only one.</param>
     public Proxy(Settings settings, IReadOnlyList<Backend> servers, Log log, TimeProvider time, Random random, IPAddress? bindAddress = null,
-        Socket? listener = null)
+        Socket? listener = null, int worker = 0)
     {
+        _worker = worker;
         _time = time;
         _createdAt = time.GetTimestamp();
         var slab = BufferSlab.ForConnections(settings.MaxConnections, settings.BufferSize);
-        Pool = new BackendPool(servers, BalancePolicies.Create(settings.Balance, random), settings.Cooldown, time, log);
+        Pool = new BackendPool(servers, BalancePolicies.Create(settings.Balance, random, worker), settings.Cooldown, time, log);
         _context = new SessionContext(settings, Pool, slab, time, log);
         _sessions = new SessionPool(_context);
         _listener = new Listener(listener ?? ListenSocket.Open(settings.Port, bindAddress), _sessions, _context.Pressure);
@@ -101,7 +104,8 @@ internal sealed class Proxy : IDisposable
             Slices = slab.Capacity,
             SlicesInUse = _sessions.InUse,
             SliceBytes = slab.SliceSize,
-            ResidentBytes = ProcessFigures.ResidentBytes,
+            // The first worker counts the pages every worker shares (the executable, libc); the others what they add.
+            ResidentBytes = _worker == 0 ? ProcessFigures.ResidentBytes : ProcessFigures.PrivateResidentBytes,
             OpenDescriptors = ProcessFigures.OpenDescriptors,
             Servers = Array.ConvertAll(Pool.Servers, server => ServerStatusOf(server, now)),
         };
