@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Text.Json;
 using Tcplb.Admin;
 using Tcplb.Backends;
@@ -12,66 +11,11 @@ namespace Tcplb;
 /// <summary>
 /// Several worker processes share the port through <c>SO_REUSEPORT</c>, each with one socket engine thread,
 /// so that both sockets of a connection are served by one thread (nginx's model). The process the user starts
-/// is the first worker: it binds the port, starts the others with a socket each, and speaks for the group
-/// (log lines about the whole, the admin endpoint with the figures of all, signals, the exit code).
+/// is the first worker (<see cref="Serve"/>): it binds the port, starts the others with a socket each, and
+/// speaks for the group. This is the others' side.
 /// </summary>
 internal static partial class Program
 {
-    private static int ServeAsFirstWorker(Settings settings, string[] args, TextWriter error)
-    {
-        var time = TimeProvider.System;
-        var log = new Log(error, settings.LogLevel, time);
-        var workerLog = log.ForWorker(0);
-        if (LoadHosts(settings, error) is not { } entries)
-        {
-            return ExitUsage;
-        }
-        var resolver = new HostsResolver(workerLog);
-        var servers = Resolve(resolver, entries, log);
-        Socket[] listeners;
-        try
-        {
-            listeners = ListenSocket.OpenGroup(settings.Port, settings.WorkerCount);
-        }
-        catch (SocketException e)
-        {
-            error.WriteLine(CannotListen(settings, e));
-            return ExitFailure;
-        }
-        if (CreateProxy(ShareOf(settings), servers, workerLog, listeners[0], error) is not { } proxy)
-        {
-            return ExitFailure;
-        }
-        using var workers = new WorkerGroup(listeners, args, log);
-        Func<byte[]> status = () => StatusMerge.Merge([StatusJson.Write(proxy.Status(), indented: false), .. workers.Statuses()]);
-        if (!TryCreateAdmin(settings, status, error, out var admin))
-        {
-            proxy.Dispose();
-            return ExitFailure;
-        }
-        using (proxy)
-        using (admin)
-        using (new TcplbMeter(status))
-        using (var reloader = new HostsReloader(settings.HostsPath, entries, proxy.Pool, resolver, settings.ResolveInterval, time, workerLog))
-        using (var signals = new ShutdownSignals(log, reloader.RequestReload, workers.Relay))
-        {
-            proxy.Start();
-            if (!workers.Start())
-            {
-                return ExitFailure;
-            }
-            StartAdmin(admin, log);
-            LogListening(log, settings, proxy.LocalEndPoint.Port, servers.Count);
-            signals.WaitForStop(); // the other workers' share of the port is closed already (WorkerGroup.Relay)
-            proxy.StopAccepting();
-            log.Info("draining", ("connections", ActiveConnections(status())), ("drain", settings.Drain));
-            Drain(proxy, settings.Drain, workerLog);
-            var clean = workers.WaitForExit(settings.Drain + WorkerGroup.StartTimeout);
-            log.Info("stopped");
-            return clean ? ExitOk : ExitFailure;
-        }
-    }
-
     private static int ServeAsWorker(Settings settings, int index, int descriptor, TextWriter error)
     {
         var time = TimeProvider.System;

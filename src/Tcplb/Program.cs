@@ -56,9 +56,8 @@ internal static partial class Program
         if (settings.WorkerCount > 1)
         {
             SocketEngine.UseOneThreadPerProcess();
-            return ServeAsFirstWorker(settings, args, error);
         }
-        return Serve(settings, error);
+        return Serve(settings, args, error);
     }
 
     /// <summary>
@@ -88,22 +87,40 @@ internal static partial class Program
         return ExitOk;
     }
 
-    /// <summary>One process: every core's socket engine thread serves connections.</summary>
-    private static int Serve(Settings settings, TextWriter error)
+    /// <summary>
+    /// Runs the balancer: as one process whose socket engine has a thread per core, or as the first of several
+    /// worker processes (then it starts the others, see <c>Program.Workers.cs</c>, and speaks for the group).
+    /// </summary>
+    private static int Serve(Settings settings, string[] args, TextWriter error)
     {
         var time = TimeProvider.System;
         var log = new Log(error, settings.LogLevel, time);
+        var several = settings.WorkerCount > 1;
+        var workerLog = several ? log.ForWorker(0) : log;
         if (LoadHosts(settings, error) is not { } entries)
         {
             return ExitUsage;
         }
-        var resolver = new HostsResolver(log);
+        var resolver = new HostsResolver(workerLog);
         var servers = Resolve(resolver, entries, log);
-        if (CreateProxy(settings, servers, log, null, error) is not { } proxy)
+        Socket[]? group = null;
+        try
+        {
+            group = several ? ListenSocket.OpenGroup(settings.Port, settings.WorkerCount) : null;
+        }
+        catch (SocketException e)
+        {
+            error.WriteLine(CannotListen(settings, e));
+            return ExitFailure;
+        }
+        if (CreateProxy(several ? ShareOf(settings) : settings, servers, workerLog, group?[0], error) is not { } proxy)
         {
             return ExitFailure;
         }
-        Func<byte[]> status = () => StatusJson.Write(proxy.Status());
+        using var workers = group is null ? null : new WorkerGroup(group, args, log);
+        Func<byte[]> status = workers is null
+            ? () => StatusJson.Write(proxy.Status())
+            : () => StatusMerge.Merge([StatusJson.Write(proxy.Status(), indented: false), .. workers.Statuses()]);
         if (!TryCreateAdmin(settings, status, error, out var admin))
         {
             proxy.Dispose();
@@ -112,19 +129,24 @@ internal static partial class Program
         using (proxy)
         using (admin)
         using (new TcplbMeter(status))
-        using (var reloader = new HostsReloader(settings.HostsPath, entries, proxy.Pool, resolver, settings.ResolveInterval, time, log))
-        using (var signals = new ShutdownSignals(log, reloader.RequestReload))
+        using (var reloader = new HostsReloader(settings.HostsPath, entries, proxy.Pool, resolver, settings.ResolveInterval, time, workerLog))
+        using (var signals = new ShutdownSignals(log, reloader.RequestReload, workers is null ? null : workers.Relay))
         {
             proxy.Start();
+            if (workers?.Start() == false)
+            {
+                return ExitFailure;
+            }
             StartAdmin(admin, log);
             LogListening(log, settings, proxy.LocalEndPoint.Port, servers.Count);
-            signals.WaitForStop();
+            signals.WaitForStop(); // the other workers' share of the port is closed already (WorkerGroup.Relay)
             proxy.StopAccepting();
-            log.Info("draining", ("connections", proxy.Connections.Active), ("drain", settings.Drain));
-            Drain(proxy, settings.Drain, log);
+            log.Info("draining", ("connections", ActiveConnections(status())), ("drain", settings.Drain));
+            Drain(proxy, settings.Drain, workerLog);
+            var clean = workers?.WaitForExit(settings.Drain + WorkerGroup.StartTimeout) ?? true;
             log.Info("stopped");
+            return clean ? ExitOk : ExitFailure;
         }
-        return ExitOk;
     }
 
     private static IReadOnlyList<HostEntry>? LoadHosts(Settings settings, TextWriter error)
