@@ -31,6 +31,9 @@ internal sealed class Backend
     /// <summary>Relative share of new connections.</summary>
     public int Weight { get; }
 
+    /// <summary>The <c>maxconn=</c> limit: connections it takes at once (connecting or open); 0 when it has none.</summary>
+    public int MaxConnections { get; init; }
+
     /// <summary>A stable 64-bit hash of <see cref="Name"/>, for consistent hashing.</summary>
     public ulong Hash { get; }
 
@@ -38,10 +41,10 @@ internal sealed class Backend
     public BackendState State { get; }
 
     /// <summary>Whether <paramref name="other"/> (the same address in a newer list) has the same settings.</summary>
-    public bool HasSameSettings(Backend other) => Weight == other.Weight && Host == other.Host;
+    public bool HasSameSettings(Backend other) => Weight == other.Weight && Host == other.Host && MaxConnections == other.MaxConnections;
 
     /// <summary>The entry for a newer list: <paramref name="fresh"/>'s settings, this entry's state.</summary>
-    public Backend WithSettingsOf(Backend fresh) => new(EndPoint, fresh.Host, fresh.Weight, State);
+    public Backend WithSettingsOf(Backend fresh) => new(EndPoint, fresh.Host, fresh.Weight, State) { MaxConnections = fresh.MaxConnections };
 
     public override string ToString() => Name;
 }

@@ -8,7 +8,8 @@ namespace Tcplb.Backends;
 /// <summary>
 /// Turns hosts-file entries into servers, one per resolved address. A name that does not resolve is a
 /// warning, not an error: it keeps the addresses it last resolved to (none at start-up) and is tried
-/// again at the next resolution. The same address listed twice is one server with the weights added.
+/// again at the next resolution. The same address listed twice is one server with the weights added (and the
+/// <c>maxconn</c> limits, unless a line has none).
 /// </summary>
 internal sealed class HostsResolver(Log log, Func<string, IPAddress[]> lookup)
 {
@@ -21,7 +22,7 @@ internal sealed class HostsResolver(Log log, Func<string, IPAddress[]> lookup)
     /// <remarks>Blocks on DNS: call it at start-up or from a background reload, never on the relay path.</remarks>
     public List<Backend> Resolve(IReadOnlyList<HostEntry> entries)
     {
-        var found = new List<(IPEndPoint EndPoint, HostEntry Entry, int Weight)>();
+        var found = new List<(IPEndPoint EndPoint, HostEntry Entry, int Weight, int MaxConnections)>();
         var byAddress = new Dictionary<IPEndPoint, int>();
         foreach (var entry in entries)
         {
@@ -31,14 +32,18 @@ internal sealed class HostsResolver(Log log, Func<string, IPAddress[]> lookup)
                 if (byAddress.TryGetValue(endPoint, out var index))
                 {
                     var same = found[index];
-                    found[index] = same with { Weight = Math.Min(same.Weight + entry.Weight, HostsFile.MaxWeight) };
+                    found[index] = same with
+                    {
+                        Weight = Math.Min(same.Weight + entry.Weight, HostsFile.MaxWeight),
+                        MaxConnections = same.MaxConnections == 0 || entry.MaxConnections == 0 ? 0 : same.MaxConnections + entry.MaxConnections,
+                    };
                     continue;
                 }
                 byAddress.Add(endPoint, found.Count);
-                found.Add((endPoint, entry, entry.Weight));
+                found.Add((endPoint, entry, entry.Weight, entry.MaxConnections));
             }
         }
-        return found.ConvertAll(s => new Backend(s.EndPoint, s.Entry.Address, s.Weight));
+        return found.ConvertAll(s => new Backend(s.EndPoint, s.Entry.Address, s.Weight) { MaxConnections = s.MaxConnections });
     }
 
     private IPAddress[] AddressesOf(HostEntry entry)

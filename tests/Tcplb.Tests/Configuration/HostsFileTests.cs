@@ -39,11 +39,22 @@ public class HostsFileTests
     [InlineData("a:80 weight=0", "hosts:1: weight '0' must be a whole number from 1 to 256")]
     [InlineData("a:80 weight=x", "hosts:1: weight 'x' must be a whole number from 1 to 256")]
     [InlineData("a:80 weight=257", "hosts:1: weight '257' must be a whole number from 1 to 256")]
-    [InlineData("a:80 backup", "hosts:1: unexpected 'backup' (only weight=N may follow the address)")]
+    [InlineData("a:80 backup", "hosts:1: unexpected 'backup' (only weight=N, maxconn=N may follow the address)")]
+    [InlineData("a:80 size=3", "hosts:1: unexpected 'size=3' (only weight=N, maxconn=N may follow the address)")]
+    [InlineData("a:1\na:80 maxconn=0", "hosts:2: maxconn '0' must be a whole number from 1 to 1000000")]
+    [InlineData("a:80 maxconn=", "hosts:1: maxconn '' must be a whole number from 1 to 1000000")]
+    [InlineData("a:80 maxconn=-1", "hosts:1: maxconn '-1' must be a whole number from 1 to 1000000")]
     [InlineData("# nothing\n\n", "hosts: no servers listed (one HOST:PORT per line)")]
     [InlineData("", "hosts: no servers listed (one HOST:PORT per line)")]
     public void Parse_BadLine_NamesFileAndLine(string text, string message) =>
         Assert.Equal(message, Assert.Throws<ConfigException>(() => HostsFile.Parse(text, "hosts")).Message);
+
+    [Fact]
+    public void Parse_MaxConn_AfterTheAddress_InAnyOrderWithTheWeight()
+    {
+        var entries = HostsFile.Parse("db1:5432 weight=2 maxconn=90\ndb2:5432 maxconn=5 weight=3\ndb3:5432\n", "hosts");
+        Assert.Equal([(2, 90), (3, 5), (1, 0)], entries.Select(e => (e.Weight, e.MaxConnections)));
+    }
 
     [Fact]
     public void Parse_ControlCharacters_AreNotEchoedRaw()
