@@ -30,6 +30,15 @@ internal static class OptionsParser
         new("--access-log", "TCPLB_ACCESS_LOG", false, (o, v, w) => o with { AccessLog = ParseSwitch(v, w) }),
         new("--log-level", "TCPLB_LOG_LEVEL", true, (o, v, w) => o with { LogLevel = ParseLogLevel(v, w) }),
         new("--workers", "TCPLB_WORKERS", true, (o, v, w) => o with { Workers = v == "auto" ? 0 : Integer(v, w, 1, 256, "or auto") }),
+        new("--check-interval", "TCPLB_CHECK_INTERVAL", true, (o, v, w) => o with { CheckInterval = ZeroOrAtLeast(Duration.Parse(v, w), MinCheckInterval, v, w) }),
+        new("--check-timeout", "TCPLB_CHECK_TIMEOUT", true, (o, v, w) => o with { CheckTimeout = Positive(Duration.Parse(v, w), v, w) }),
+        new("--check-send", "TCPLB_CHECK_SEND", true, (o, v, w) => o with { CheckSend = EscapedBytes.Parse(v, w) }),
+        new("--check-expect", "TCPLB_CHECK_EXPECT", true, (o, v, w) => o with { CheckExpect = EscapedBytes.Parse(v, w) }),
+        new("--check-fall", "TCPLB_CHECK_FALL", true, (o, v, w) => o with { CheckFall = Integer(v, w, 1, 100) }),
+        new("--check-rise", "TCPLB_CHECK_RISE", true, (o, v, w) => o with { CheckRise = Integer(v, w, 1, 100) }),
+        new("--slow-start", "TCPLB_SLOW_START", true, (o, v, w) => o with { SlowStart = Duration.Parse(v, w) }),
+        new("--queue-timeout", "TCPLB_QUEUE_TIMEOUT", true, (o, v, w) => o with { QueueTimeout = Positive(Duration.Parse(v, w), v, w) }),
+        new("--max-conns-per-client", "TCPLB_MAX_CONNS_PER_CLIENT", true, (o, v, w) => o with { MaxConnectionsPerClient = Integer(v, w, 0, 1_000_000) }),
     ];
 
     public static Command Parse(IReadOnlyList<string> args, Func<string, string?> environment)
@@ -98,8 +107,22 @@ internal static class OptionsParser
         {
             throw new ConfigException("missing PORT");
         }
-        options = options with { Port = port.Value };
+        options = CheckCombinations(options with { Port = port.Value });
         return validate ? new Command.Validate(options) : new Command.Run(options);
+    }
+
+    /// <summary>Options that only mean something together: a check option without checks is a mistake worth a line.</summary>
+    private static Settings CheckCombinations(Settings options)
+    {
+        if (options.CheckSend is not null && options.CheckExpect is null)
+        {
+            throw new ConfigException("--check-send needs --check-expect (the answer a healthy server gives)");
+        }
+        if (options.CheckInterval == TimeSpan.Zero && (options.CheckExpect is not null || options.CheckTimeout is not null))
+        {
+            throw new ConfigException($"{(options.CheckExpect is not null ? "--check-expect" : "--check-timeout")} needs --check-interval (checks are off)");
+        }
+        return options;
     }
 
     private static int ParsePort(string text) =>
@@ -109,6 +132,11 @@ internal static class OptionsParser
 
     private static string NonEmpty(string value, string what) =>
         value.Length > 0 ? value : throw new ConfigException($"{what} needs a value");
+
+    private static readonly TimeSpan MinCheckInterval = TimeSpan.FromMilliseconds(100);
+
+    private static TimeSpan ZeroOrAtLeast(TimeSpan value, TimeSpan least, string text, string what) =>
+        value == TimeSpan.Zero || value >= least ? value : throw new ConfigException($"{what}: '{text}' must be 0 (off) or at least {Duration.Format(least)}");
 
     private static TimeSpan Positive(TimeSpan value, string text, string what) =>
         value > TimeSpan.Zero ? value : throw new ConfigException($"{what}: '{text}' must be more than zero");

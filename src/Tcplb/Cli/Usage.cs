@@ -13,7 +13,7 @@ internal static class Usage
                tcplb --help | --version | --probe ADDR:PORT
 
         Listens on PORT (IPv4 and IPv6) and spreads connections over the servers
-        in the hosts file, one HOST:PORT per line (optional weight=N; # comments).
+        in the hosts file, one HOST:PORT per line (optional weight=N, maxconn=N; # comments).
 
         options (each also read from its environment variable; a flag wins):
           --hosts PATH             TCPLB_HOSTS             servers file (./hosts)
@@ -30,6 +30,17 @@ internal static class Usage
           --access-log             TCPLB_ACCESS_LOG=1      one line per finished connection (off)
           --log-level LEVEL        TCPLB_LOG_LEVEL         debug | info | warn | error (info)
           --workers N|auto         TCPLB_WORKERS           processes sharing the port, each on one thread (auto: one per core)
+
+        health checks and limits (all off by default):
+          --check-interval DUR     TCPLB_CHECK_INTERVAL    check every server this often, +-10% (0: off)
+          --check-timeout DUR      TCPLB_CHECK_TIMEOUT     limit per check (the connect timeout)
+          --check-send STR         TCPLB_CHECK_SEND        send this after connecting (escapes \r \n \t \\ \xHH)
+          --check-expect STR       TCPLB_CHECK_EXPECT      pass only if the answer begins with this
+          --check-fall N           TCPLB_CHECK_FALL        failed checks in a row that mark a server down (3)
+          --check-rise N           TCPLB_CHECK_RISE        passed checks in a row that mark it up again (2)
+          --slow-start DUR         TCPLB_SLOW_START        a server that comes up ramps from 1/10 of its weight (0: off)
+          --queue-timeout DUR      TCPLB_QUEUE_TIMEOUT     how long a client waits when all servers are at maxconn (3s)
+          --max-conns-per-client N TCPLB_MAX_CONNS_PER_CLIENT  per client address (IPv6: /64); more are reset (0: none)
 
         durations: 500ms, 3s, 2m, 1h.  exit codes: 0 done, 1 runtime failure, 2 bad arguments or hosts file.
         """;

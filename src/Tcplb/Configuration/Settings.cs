@@ -24,6 +24,29 @@ internal sealed record Settings
     public bool AccessLog { get; init; }
     public LogLevel LogLevel { get; init; } = LogLevel.Info;
 
+    /// <summary>How often each server address is checked; zero: no active checks (health is learnt from clients' connects).</summary>
+    public TimeSpan CheckInterval { get; init; }
+
+    /// <summary>The limit per check; null: the connect timeout.</summary>
+    public TimeSpan? CheckTimeout { get; init; }
+
+    public byte[]? CheckSend { get; init; }
+    public byte[]? CheckExpect { get; init; }
+    public int CheckFall { get; init; } = 3;
+    public int CheckRise { get; init; } = 2;
+
+    /// <summary>How long a server that comes up takes to ramp from a tenth of its weight to all of it; zero: at once.</summary>
+    public TimeSpan SlowStart { get; init; }
+
+    /// <summary>How long a client waits for a slot when every server is at its <c>maxconn</c>.</summary>
+    public TimeSpan QueueTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Connections one client address (IPv4, or IPv6 /64) may hold at once; 0: no limit.</summary>
+    public int MaxConnectionsPerClient { get; init; }
+
+    /// <summary><see cref="CheckTimeout"/> with its default resolved.</summary>
+    public TimeSpan EffectiveCheckTimeout => CheckTimeout ?? ConnectTimeout;
+
     /// <summary>Worker processes; 0 means one per core.</summary>
     public int Workers { get; init; }
 
