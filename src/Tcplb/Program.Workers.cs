@@ -31,7 +31,8 @@ internal static partial class Program
             return ExitFailure;
         }
         using (proxy)
-        using (var reloader = new HostsReloader(settings.HostsPath, entries, proxy.Pool, resolver, settings.ResolveInterval, time, log))
+        using (var reloader = new HostsReloader(settings.HostsPath, entries, proxy.Pool, resolver, settings.ResolveInterval, time, log,
+            fresh => OneProcessLimits.Check(settings, fresh)))
         using (var signals = new ShutdownSignals(log, reloader.RequestReload, ignoreInterrupt: true))
         {
             var channel = new WorkerChannel(() => StatusJson.Write(proxy.Status(), indented: false), signals.RequestStop);

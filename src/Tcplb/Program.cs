@@ -48,6 +48,11 @@ internal static partial class Program
                 return Validate(validate.Settings, Console.Out, error);
         }
         var settings = ((Command.Run)command).Settings;
+        if (WithLimitsCounted(settings, error) is not { } counted)
+        {
+            return ExitUsage;
+        }
+        settings = counted;
         if (WorkerProcess.FromEnvironment() is { } worker)
         {
             SocketEngine.UseOneThreadPerProcess();
@@ -66,16 +71,17 @@ internal static partial class Program
     /// </summary>
     private static int Validate(Settings settings, TextWriter output, TextWriter error)
     {
-        if (LoadHosts(settings, error) is not { } entries)
+        if (LoadHosts(settings, error) is not { } entries || WithLimitsCounted(settings, error, entries) is not { } counted)
         {
             return ExitUsage;
         }
+        settings = counted;
         var servers = new HostsResolver(new Log(error, settings.LogLevel, TimeProvider.System)).Resolve(entries);
         output.WriteLine($"tcplb: configuration ok: port {settings.Port}, balance {BalancePolicyNames.Of(settings.Balance)}, {servers.Count} servers, " +
             $"{settings.WorkerCount} workers");
         foreach (var server in servers)
         {
-            output.WriteLine($"{server.Name} host={server.Host} weight={server.Weight}");
+            output.WriteLine($"{server.Name} host={server.Host} weight={server.Weight}{(server.MaxConnections > 0 ? $" maxconn={server.MaxConnections}" : "")}");
         }
         foreach (var entry in entries)
         {
@@ -129,7 +135,8 @@ internal static partial class Program
         using (proxy)
         using (admin)
         using (new TcplbMeter(status))
-        using (var reloader = new HostsReloader(settings.HostsPath, entries, proxy.Pool, resolver, settings.ResolveInterval, time, workerLog))
+        using (var reloader = new HostsReloader(settings.HostsPath, entries, proxy.Pool, resolver, settings.ResolveInterval, time, workerLog,
+            several ? fresh => OneProcessLimits.Check(settings, fresh) : null))
         using (var signals = new ShutdownSignals(log, reloader.RequestReload, workers is null ? null : workers.Relay))
         {
             proxy.Start();
@@ -146,6 +153,28 @@ internal static partial class Program
             var clean = workers?.WaitForExit(settings.Drain + WorkerGroup.StartTimeout) ?? true;
             log.Info("stopped");
             return clean ? ExitOk : ExitFailure;
+        }
+    }
+
+    /// <summary>
+    /// The settings with the worker count that the limits allow (<see cref="OneProcessLimits"/>), or null after
+    /// one line saying why not. A hosts file that cannot be read is reported where it is loaded, not here.
+    /// </summary>
+    private static Settings? WithLimitsCounted(Settings settings, TextWriter error, IReadOnlyList<HostEntry>? entries = null)
+    {
+        try
+        {
+            entries ??= HostsFile.Load(settings.HostsPath);
+            return OneProcessLimits.Apply(settings, entries);
+        }
+        catch (ConfigException) when (entries is null)
+        {
+            return settings;
+        }
+        catch (ConfigException e)
+        {
+            error.WriteLine($"tcplb: {e.Message}");
+            return null;
         }
     }
 

@@ -3,12 +3,15 @@ using Tcplb.Infrastructure;
 namespace Tcplb.Backends;
 
 /// <summary>
-/// A server's passive health and traffic counters. Read on the hot path without locks; health transitions
-/// (down, up) take the lock, so exactly one caller sees and logs each. Lives as long as the server's address
-/// stays listed, across reloads.
+/// A server's health and traffic counters. Read on the hot path without locks; health transitions (down, up)
+/// take the lock, so exactly one caller sees and logs each. Lives as long as the server's address stays
+/// listed, across reloads. Active checks have their part in <c>BackendState.Checks.cs</c>.
 /// </summary>
-internal sealed class BackendState
+internal sealed partial class BackendState
 {
+    /// <summary><see cref="DownUntil"/> of a server that only active checks bring back.</summary>
+    public const long UntilChecksPass = long.MaxValue;
+
     private readonly Lock _health = new();
     private long _downUntil;
     private int _failures;
@@ -17,6 +20,8 @@ internal sealed class BackendState
     private long _connectFailures;
     private long _bytesSent;
     private long _bytesReceived;
+    private int _slots;
+    private long _upSince;
 
     /// <summary>Timestamp (of the balancer's clock) until which the server is avoided; 0 when it is up.</summary>
     public long DownUntil => Volatile.Read(ref _downUntil);
@@ -37,6 +42,46 @@ internal sealed class BackendState
 
     public bool IsAvailable(long now) => Volatile.Read(ref _downUntil) <= now;
 
+    /// <summary>Connections that hold one of its <c>maxconn</c> slots: connecting or open.</summary>
+    public int Slots => Volatile.Read(ref _slots);
+
+    /// <summary>Takes a slot for a connect, unless <paramref name="limit"/> (more than zero) are taken already.</summary>
+    public bool TryTakeSlot(int limit)
+    {
+        if (limit <= 0)
+        {
+            Interlocked.Increment(ref _slots);
+            return true;
+        }
+        var taken = Volatile.Read(ref _slots);
+        while (taken < limit)
+        {
+            var seen = Interlocked.CompareExchange(ref _slots, taken + 1, taken);
+            if (seen == taken)
+            {
+                return true;
+            }
+            taken = seen;
+        }
+        return false;
+    }
+
+    public void ReturnSlot() => Interlocked.Decrement(ref _slots);
+
+    /// <summary>
+    /// How far a server that came up has ramped, in thousandths of its weight: from 100 when it came up to 1000
+    /// after <paramref name="rampTicks"/>. A server up since the balancer started does not ramp.
+    /// </summary>
+    public int RampPermille(long now, long rampTicks)
+    {
+        var since = Volatile.Read(ref _upSince);
+        var elapsed = now - since;
+        return since == 0 || elapsed >= rampTicks ? 1000 : 100 + (int)(900 * Math.Max(elapsed, 0) / rampTicks);
+    }
+
+    /// <summary>A server added by a reload counts as one that just came up (for the slow start).</summary>
+    public void MarkAdded(long now) => Volatile.Write(ref _upSince, now);
+
     /// <summary>Records a failed connect. Returns the cooldown when this failure took the server down, else null.</summary>
     /// <remarks>Failures of attempts that started before the server was marked down do not extend its cooldown again.</remarks>
     public TimeSpan? MarkFailed(TimeProvider time, TimeSpan baseCooldown)
@@ -56,8 +101,31 @@ internal sealed class BackendState
         }
     }
 
-    /// <summary>Records a successful connect. Returns true when the server had been failing and is now back.</summary>
-    public bool MarkConnected()
+    /// <summary>
+    /// Records a failed connect while active checks decide when servers come back: the server is down until
+    /// <c>rise</c> checks in a row pass. Returns true when this failure took it down.
+    /// </summary>
+    public bool MarkFailedUntilChecked()
+    {
+        Interlocked.Increment(ref _connectFailures);
+        lock (_health)
+        {
+            _failures++;
+            if (_downUntil == UntilChecksPass)
+            {
+                return false;
+            }
+            _checkPasses = 0;
+            Volatile.Write(ref _downUntil, UntilChecksPass);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Records a successful connect. Returns true when the server had been failing and is now back; never when
+    /// <paramref name="checksDecide"/>, as then only checks bring a server back.
+    /// </summary>
+    public bool MarkConnected(long now = 0, bool checksDecide = false)
     {
         Interlocked.Increment(ref _active);
         Interlocked.Increment(ref _connections);
@@ -72,7 +140,12 @@ internal sealed class BackendState
                 return false;
             }
             _failures = 0;
+            if (checksDecide)
+            {
+                return false;
+            }
             Volatile.Write(ref _downUntil, 0);
+            Volatile.Write(ref _upSince, now);
             return true;
         }
     }

@@ -5,9 +5,10 @@ namespace Tcplb.Balancing;
 
 /// <summary>
 /// The current servers, as an immutable array behind a volatile field that a reload swaps whole.
-/// Picks a server for each connect attempt: the policy chooses among servers not in cooldown and not yet
-/// tried for this client; when none is left, the server whose cooldown ends first is tried anyway (the
-/// last resort), so a recovered server serves at once. Also turns connect results into health events.
+/// Picks a server for each connect attempt: the policy chooses among servers not in cooldown, not at their
+/// <c>maxconn</c> and not yet tried for this client; when none is left, the server whose cooldown ends first is
+/// tried anyway (the last resort), so a recovered server serves at once. When servers are only full, the client
+/// waits in the pool's queue (<see cref="Waiting"/>) for a freed slot. Also turns connect results into health events.
 /// </summary>
 /// <remarks>Threading: <see cref="Pick"/> and the reports run on any connection's thread; <see cref="Replace"/> on the reload thread.</remarks>
 internal sealed class BackendPool
@@ -16,26 +17,54 @@ internal sealed class BackendPool
     private readonly TimeProvider _time;
     private readonly TimeSpan _cooldown;
     private readonly Log _log;
+    private readonly bool _checksDecide;
+    private readonly long _slowStartTicks;
     private volatile Backend[] _servers;
 
-    public BackendPool(IReadOnlyList<Backend> servers, IBalancePolicy policy, TimeSpan cooldown, TimeProvider time, Log log)
+    /// <param name="checksDecide">Active checks are on: a server down after a failed connect comes back through them only.</param>
+    /// <param name="slowStart">How long a server that comes up ramps to its full weight; zero: at once.</param>
+    public BackendPool(IReadOnlyList<Backend> servers, IBalancePolicy policy, TimeSpan cooldown, TimeProvider time, Log log,
+        bool checksDecide = false, TimeSpan slowStart = default)
     {
         _servers = [.. servers];
         _policy = policy;
         _cooldown = cooldown;
         _time = time;
         _log = log;
+        _checksDecide = checksDecide;
+        _slowStartTicks = time.Ticks(slowStart);
     }
 
     /// <summary>The current snapshot; never modified, only replaced.</summary>
     public Backend[] Servers => _servers;
 
+    /// <summary>Clients waiting for a slot, first in first out.</summary>
+    public WaitQueue Waiting { get; } = new();
+
+    /// <summary>
+    /// A server for the next connect of <paramref name="attempt"/>, with a slot taken on it; null when there is
+    /// none, and then <see cref="ConnectAttempt.MustWait"/> says whether to queue. A client that has not waited
+    /// yet queues behind those who wait, so that a freed slot goes to the first of them.
+    /// </summary>
     public Backend? Pick(ConnectAttempt attempt)
+    {
+        if (Waiting.Count > 0 && !attempt.HasWaited)
+        {
+            attempt.MustWait = true;
+            return null;
+        }
+        return PickServer(attempt);
+    }
+
+    private Backend? PickServer(ConnectAttempt attempt)
     {
         var now = _time.GetTimestamp();
         var servers = _servers;
         var available = attempt.Scratch(servers.Length);
+        var ramps = _slowStartTicks > 0 ? attempt.Ramps(servers.Length) : default;
         var count = 0;
+        var ramping = false;
+        var full = false;
         Backend? lastResort = null;
         foreach (var server in servers)
         {
@@ -43,8 +72,17 @@ internal sealed class BackendPool
             {
                 continue;
             }
-            if (server.State.IsAvailable(now))
+            if (server.MaxConnections > 0 && server.State.Slots >= server.MaxConnections)
             {
+                full |= server.State.IsAvailable(now);
+            }
+            else if (server.State.IsAvailable(now))
+            {
+                if (!ramps.IsEmpty)
+                {
+                    ramps[count] = server.State.RampPermille(now, _slowStartTicks);
+                    ramping |= ramps[count] < 1000;
+                }
                 available[count++] = server;
             }
             else if (lastResort is null || server.State.DownUntil < lastResort.State.DownUntil)
@@ -52,41 +90,115 @@ internal sealed class BackendPool
                 lastResort = server;
             }
         }
-        var pick = count > 0 ? _policy.Pick(available[..count], attempt.ClientHash) : lastResort;
-        if (pick is not null)
+        while (count > 0)
         {
-            attempt.MarkTried(pick);
+            var pick = _policy.Pick(new Candidates(available[..count], ramping ? ramps[..count] : default), attempt.ClientHash);
+            if (pick.State.TryTakeSlot(pick.MaxConnections))
+            {
+                return Tried(attempt, pick);
+            }
+            // Another connection took its last slot meanwhile: it is full now; choose among the others.
+            full = true;
+            var index = available[..count].IndexOf(pick);
+            count--;
+            available[index] = available[count];
+            if (!ramps.IsEmpty)
+            {
+                ramps[index] = ramps[count];
+            }
         }
-        return pick;
+        attempt.MustWait = full;
+        return !full && lastResort is not null && lastResort.State.TryTakeSlot(lastResort.MaxConnections) ? Tried(attempt, lastResort) : null;
     }
 
+    private static Backend Tried(ConnectAttempt attempt, Backend server)
+    {
+        attempt.MustWait = false;
+        attempt.MarkTried(server);
+        return server;
+    }
+
+    /// <summary>Queues a client that <see cref="Pick"/> told to wait; its turn may come at once, if a slot was freed meanwhile.</summary>
+    public void Enqueue(WaitNode node)
+    {
+        node.Attempt.HasWaited = true;
+        Waiting.Add(node);
+        DispatchWaiting();
+    }
+
+    /// <summary>Gives freed slots to the clients at the head of the queue, in order; cheap when none waits.</summary>
+    /// <remarks>Run when a slot is returned, and by the timeout thread every tick (servers that came up, a reload).</remarks>
+    public void DispatchWaiting()
+    {
+        if (Waiting.Count == 0)
+        {
+            return;
+        }
+        lock (Waiting.Lock)
+        {
+            while (Waiting.Head is { } head)
+            {
+                var server = PickServer(head.Attempt);
+                if (server is null && head.Attempt.MustWait)
+                {
+                    return;
+                }
+                Waiting.Remove(head);
+                head.Waiter.TurnCame(server);
+            }
+        }
+    }
+
+    /// <summary>Records a failed connect (the server goes down) and gives its slot back, to a client of another server.</summary>
     public void ReportConnectFailure(Backend server, string reason)
     {
-        var cooldown = server.State.MarkFailed(_time, _cooldown);
-        if (cooldown is not null)
+        if (_checksDecide)
         {
-            _log.Warn("server down", ("server", server.Name), ("cooldown", cooldown.Value), ("reason", reason));
+            if (server.State.MarkFailedUntilChecked())
+            {
+                _log.Warn("server down", ("server", server.Name), ("reason", reason), ("until", "checks pass"));
+            }
         }
+        else if (server.State.MarkFailed(_time, _cooldown) is { } cooldown)
+        {
+            _log.Warn("server down", ("server", server.Name), ("cooldown", cooldown), ("reason", reason));
+        }
+        ReturnSlot(server);
     }
 
     public void ReportConnected(Backend server)
     {
-        if (server.State.MarkConnected())
+        if (server.State.MarkConnected(_time.GetTimestamp(), _checksDecide))
         {
             _log.Info("server up", ("server", server.Name));
         }
     }
 
+    /// <summary>Records the end of a connection to <paramref name="server"/>: its slot goes to the first client waiting, if any.</summary>
+    public void ReportClosed(Backend server, long bytesSent, long bytesReceived)
+    {
+        server.State.MarkClosed(bytesSent, bytesReceived);
+        ReturnSlot(server);
+    }
+
+    /// <summary>Gives back a slot taken by <see cref="Pick"/> for a connect that did not happen or failed.</summary>
+    public void ReturnSlot(Backend server)
+    {
+        server.State.ReturnSlot();
+        DispatchWaiting();
+    }
+
     /// <summary>
     /// Installs a new server list. A server whose address stays keeps its state (health, counters, live
     /// connections): the same entry when its settings are unchanged, else a new entry sharing that state.
-    /// Removed servers keep serving the connections they hold.
+    /// Removed servers keep serving the connections they hold; added ones count as just come up (slow start).
     /// </summary>
     public (int Added, int Removed) Replace(IReadOnlyList<Backend> fresh)
     {
         var current = _servers.ToDictionary(s => s.Name);
         var next = new Backend[fresh.Count];
         var added = 0;
+        var now = _time.GetTimestamp();
         for (var i = 0; i < fresh.Count; i++)
         {
             if (current.Remove(fresh[i].Name, out var kept))
@@ -96,6 +208,7 @@ internal sealed class BackendPool
             else
             {
                 next[i] = fresh[i];
+                fresh[i].State.MarkAdded(now);
                 added++;
             }
         }

@@ -3,13 +3,15 @@ using Tcplb.Backends;
 namespace Tcplb.Balancing;
 
 /// <summary>
-/// The servers one client has been tried on so far, so that each is tried at most once per client,
-/// plus scratch space for the pick. Owned and reused by one session; not thread-safe.
+/// The servers one client has been tried on so far, so that each is tried at most once per client, whether it
+/// must wait for a slot, plus scratch space for the pick. Owned and reused by one session; not thread-safe
+/// (while the client waits in a queue, the pool's dispatch uses it under the queue's lock).
 /// </summary>
 internal sealed class ConnectAttempt
 {
     private Backend?[] _tried = new Backend?[4];
     private Backend[] _scratch = new Backend[4];
+    private int[] _ramps = new int[4];
     private int _triedCount;
 
     /// <summary>A hash of the client's address, for source hashing; 0 otherwise.</summary>
@@ -17,11 +19,19 @@ internal sealed class ConnectAttempt
 
     public int Tries => _triedCount;
 
+    /// <summary>Set by the last pick that found no server: true when servers at their <c>maxconn</c> (or clients queued before this one) mean it should wait, not give up.</summary>
+    public bool MustWait { get; set; }
+
+    /// <summary>Whether this client has had its turn in the queue: it picks again without queueing behind later clients.</summary>
+    public bool HasWaited { get; set; }
+
     public void Begin(ulong clientHash)
     {
         Array.Clear(_tried, 0, _triedCount);
         _triedCount = 0;
         ClientHash = clientHash;
+        MustWait = false;
+        HasWaited = false;
     }
 
     public bool HasTried(Backend server) => Array.IndexOf(_tried, server, 0, _triedCount) >= 0;
@@ -43,5 +53,15 @@ internal sealed class ConnectAttempt
             _scratch = new Backend[Math.Max(count, _scratch.Length * 2)];
         }
         return _scratch.AsSpan(0, count);
+    }
+
+    /// <summary>Room for the slow-start ramps of <paramref name="count"/> candidates, beside <see cref="Scratch"/>.</summary>
+    public Span<int> Ramps(int count)
+    {
+        if (_ramps.Length < count)
+        {
+            _ramps = new int[Math.Max(count, _ramps.Length * 2)];
+        }
+        return _ramps.AsSpan(0, count);
     }
 }

@@ -6,7 +6,7 @@ namespace Tcplb.Balancing;
 /// <remarks>Called concurrently from many connections; implementations are thread-safe and allocate nothing.</remarks>
 internal interface IBalancePolicy
 {
-    /// <summary>Picks one of <paramref name="available"/>, which is never empty and holds only servers not in cooldown.</summary>
+    /// <summary>Picks one of <paramref name="available"/>, which is never empty and holds only servers not in cooldown and not full.</summary>
     /// <param name="clientHash">A hash of the client's IP address (0 unless the policy is <see cref="SourceHashPolicy"/>).</param>
-    Backend Pick(ReadOnlySpan<Backend> available, ulong clientHash);
+    Backend Pick(Candidates available, ulong clientHash);
 }

@@ -11,19 +11,19 @@ internal sealed class LeastConnPolicy(uint firstTurn = 0) : IBalancePolicy
 {
     private uint _turn = firstTurn - 1;
 
-    public Backend Pick(ReadOnlySpan<Backend> available, ulong clientHash)
+    public Backend Pick(Candidates available, ulong clientHash)
     {
         var start = (int)(Interlocked.Increment(ref _turn) % (uint)available.Length);
-        var best = available[start];
+        var best = start;
         for (var i = 1; i < available.Length; i++)
         {
-            var candidate = available[(start + i) % available.Length];
+            var candidate = (start + i) % available.Length;
             // a/wa < b/wb, compared without division.
-            if ((long)candidate.State.Active * best.Weight < (long)best.State.Active * candidate.Weight)
+            if (available[candidate].State.Active * available.Weight(best) < available[best].State.Active * available.Weight(candidate))
             {
                 best = candidate;
             }
         }
-        return best;
+        return available[best];
     }
 }

@@ -8,7 +8,7 @@ namespace Tcplb.Balancing;
 /// </summary>
 internal sealed class RandomTwoPolicy(Random random) : IBalancePolicy
 {
-    public Backend Pick(ReadOnlySpan<Backend> available, ulong clientHash)
+    public Backend Pick(Candidates available, ulong clientHash)
     {
         if (available.Length == 1)
         {
@@ -20,8 +20,7 @@ internal sealed class RandomTwoPolicy(Random random) : IBalancePolicy
         {
             second++;
         }
-        var a = available[first];
-        var b = available[second];
-        return (long)b.State.Active * a.Weight < (long)a.State.Active * b.Weight ? b : a;
+        var (a, b) = (available[first], available[second]);
+        return b.State.Active * available.Weight(first) < a.State.Active * available.Weight(second) ? b : a;
     }
 }

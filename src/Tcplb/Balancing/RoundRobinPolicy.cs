@@ -2,29 +2,33 @@ using Tcplb.Backends;
 
 namespace Tcplb.Balancing;
 
-/// <summary>Weighted round robin: each server takes <c>weight</c> consecutive turns out of every <c>sum(weights)</c>.</summary>
+/// <summary>
+/// Weighted round robin: each server takes <c>weight</c> consecutive turns out of every <c>sum(weights)</c>. While a
+/// server ramps up (slow start) its weight is fractional, so each turn then goes to the server its hashed turn
+/// number falls on, in proportion to the weights: the same shares, without runs of a thousand turns.
+/// </summary>
 /// <param name="firstTurn">Where the turns start: worker processes each start at their own index, so that together they spread from the first connection.</param>
 internal sealed class RoundRobinPolicy(uint firstTurn = 0) : IBalancePolicy
 {
     private uint _turn = firstTurn - 1;
 
-    public Backend Pick(ReadOnlySpan<Backend> available, ulong clientHash)
+    public Backend Pick(Candidates available, ulong clientHash)
     {
         var turn = Interlocked.Increment(ref _turn);
         var totalWeight = 0L;
-        foreach (var server in available)
+        for (var i = 0; i < available.Length; i++)
         {
-            totalWeight += server.Weight;
+            totalWeight += available.Weight(i);
         }
-        var slot = (long)(turn % (ulong)totalWeight);
-        foreach (var server in available)
+        var slot = (long)((available.Ramping ? Hashing.Mix(turn) : turn) % (ulong)totalWeight);
+        for (var i = 0; i < available.Length; i++)
         {
-            slot -= server.Weight;
+            slot -= available.Weight(i);
             if (slot < 0)
             {
-                return server;
+                return available[i];
             }
         }
-        return available[^1];
+        return available[available.Length - 1];
     }
 }

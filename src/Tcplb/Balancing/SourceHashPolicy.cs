@@ -6,15 +6,17 @@ namespace Tcplb.Balancing;
 /// Consistent hashing on the client address by rendezvous (highest random weight) hashing: each client goes
 /// to the server with the highest score of hash(client, server). Adding a server to N moves only the ~1/(N+1)
 /// of clients it now wins; removing one moves only its own clients. Weights scale the score logarithmically.
+/// A slow start does not apply: a client's server depends on the hosts-file weights alone, so that it stays put.
 /// </summary>
 internal sealed class SourceHashPolicy : IBalancePolicy
 {
-    public Backend Pick(ReadOnlySpan<Backend> available, ulong clientHash)
+    public Backend Pick(Candidates available, ulong clientHash)
     {
         var best = available[0];
         var bestScore = double.NegativeInfinity;
-        foreach (var server in available)
+        for (var i = 0; i < available.Length; i++)
         {
+            var server = available[i];
             var score = Score(Hashing.Mix(clientHash ^ server.Hash), server.Weight);
             if (score > bestScore)
             {

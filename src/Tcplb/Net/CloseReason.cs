@@ -22,4 +22,10 @@ internal enum CloseReason
 
     /// <summary>The balancer was shutting down.</summary>
     Shutdown,
+
+    /// <summary>Every server stayed at its <c>maxconn</c> for the queue timeout.</summary>
+    QueueTimeout,
+
+    /// <summary>The client's address already held <c>--max-conns-per-client</c> connections.</summary>
+    ClientLimit,
 }

@@ -6,6 +6,8 @@ internal sealed class ConnectionCounters
     private long _active;
     private long _total;
     private long _rejected;
+    private long _queueTimeouts;
+    private long _clientLimitRejected;
 
     /// <summary>Client connections accepted and not yet closed.</summary>
     public long Active => Interlocked.Read(ref _active);
@@ -15,18 +17,32 @@ internal sealed class ConnectionCounters
     /// <summary>Client connections closed because no server could take them.</summary>
     public long Rejected => Interlocked.Read(ref _rejected);
 
+    /// <summary>Client connections closed after waiting the queue timeout for a server below its <c>maxconn</c>.</summary>
+    public long QueueTimeouts => Interlocked.Read(ref _queueTimeouts);
+
+    /// <summary>Client connections reset because their address held <c>--max-conns-per-client</c> already.</summary>
+    public long ClientLimitRejected => Interlocked.Read(ref _clientLimitRejected);
+
     public void Opened()
     {
         Interlocked.Increment(ref _active);
         Interlocked.Increment(ref _total);
     }
 
-    public void Closed(bool rejected)
+    public void Closed(CloseReason reason)
     {
         Interlocked.Decrement(ref _active);
-        if (rejected)
+        switch (reason)
         {
-            Interlocked.Increment(ref _rejected);
+            case CloseReason.NoServer:
+                Interlocked.Increment(ref _rejected);
+                break;
+            case CloseReason.QueueTimeout:
+                Interlocked.Increment(ref _queueTimeouts);
+                break;
+            case CloseReason.ClientLimit:
+                Interlocked.Increment(ref _clientLimitRejected);
+                break;
         }
     }
 }

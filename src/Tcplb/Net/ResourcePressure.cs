@@ -14,10 +14,8 @@ internal sealed class ResourcePressure(Log log, TimeProvider time)
     public static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(100);
     public static readonly TimeSpan WarningInterval = TimeSpan.FromSeconds(10);
 
-    private readonly Lock _warning = new();
+    private readonly LogThrottle _warning = new(time, WarningInterval);
     private long _pausedUntil;
-    private long _lastWarning;
-    private bool _warned;
 
     public static bool IsOutOfResources(SocketError error) =>
         error is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable;
@@ -27,16 +25,10 @@ internal sealed class ResourcePressure(Log log, TimeProvider time)
     {
         var now = time.GetTimestamp();
         Volatile.Write(ref _pausedUntil, now + time.Ticks(Pause));
-        lock (_warning)
+        if (_warning.TryPass())
         {
-            if (_warned && now - _lastWarning < time.Ticks(WarningInterval))
-            {
-                return;
-            }
-            _warned = true;
-            _lastWarning = now;
+            log.Warn("out of file descriptors; accepting pauses, clients wait in the backlog", ("at", where), ("error", error));
         }
-        log.Warn("out of file descriptors; accepting pauses, clients wait in the backlog", ("at", where), ("error", error));
     }
 
     /// <summary>How long accepting should still pause; zero when it may go on.</summary>

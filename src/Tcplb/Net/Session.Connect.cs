@@ -22,13 +22,20 @@ internal sealed partial class Session
     /// <summary>When out of descriptors: when the timeout thread should try to open the server socket again; 0 otherwise.</summary>
     private long _descriptorRetryAt;
 
-    private void ConnectNext()
+    /// <param name="granted">A server whose slot the queue gave this client (<c>Session.Queue.cs</c>), to try first.</param>
+    private void ConnectNext(Backend? granted = null)
     {
         while (true)
         {
-            var server = _context.Pool.Pick(_attempt);
+            var server = granted ?? _context.Pool.Pick(_attempt);
+            granted = null;
             if (server is null)
             {
+                if (_attempt.MustWait)
+                {
+                    Wait();
+                    return;
+                }
                 Reject();
                 return;
             }
@@ -43,12 +50,14 @@ internal sealed partial class Session
                 // Our problem, not the server's: accepting pauses, and this client waits for a descriptor
                 // (the timeout thread tries again) for up to the connect timeout.
                 _context.Pressure.Report("server socket", e.SocketErrorCode);
+                _context.Pool.ReturnSlot(server);
                 Volatile.Write(ref _descriptorRetryAt, _context.Time.GetTimestamp() + _context.Time.Ticks(ResourcePressure.Pause));
                 return;
             }
             catch (SocketException e)
             {
                 _context.Log.Warn("cannot open a server socket", ("error", e.SocketErrorCode));
+                _context.Pool.ReturnSlot(server);
                 Reject();
                 return;
             }
@@ -127,11 +136,11 @@ internal sealed partial class Session
         }
     }
 
-    /// <summary>No server would take the client: close it with a reset, so it knows it was not served.</summary>
-    private void Reject()
+    /// <summary>No server would take the client (or it may not have one): close it with a reset, so it knows it was not served.</summary>
+    private void Reject(CloseReason reason = CloseReason.NoServer)
     {
-        _close.TryClose(_close.Generation, CloseReason.NoServer);
-        _context.Log.Debug("no server for client", ("tries", _attempt.Tries));
+        _close.TryClose(_close.Generation, reason);
+        _context.Log.Debug("no server for client", ("tries", _attempt.Tries), ("reason", ReasonName(reason)));
         _client?.Close(0);
         Release();
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Tcplb.Backends;
+using Tcplb.Balancing;
 using Tcplb.Configuration;
 
 namespace Tcplb.Net;
@@ -40,6 +41,7 @@ internal sealed partial class Session
         _upstream = new Relay(this);
         _downstream = new Relay(this);
         _connect = new ConnectArgs(this);
+        _wait = new WaitNode(this, _attempt);
     }
 
     private enum State
@@ -47,6 +49,9 @@ internal sealed partial class Session
         Idle,
         Connecting,
         Relaying,
+
+        /// <summary>Waiting in the pool's queue for a server below its <c>maxconn</c> (<c>Session.Queue.cs</c>).</summary>
+        Queued,
     }
 
     public CloseReason Reason => _close.Reason;
@@ -66,6 +71,10 @@ internal sealed partial class Session
         // accepted one (ListenSocket sets both), which saves a system call per connection.
         _attempt.Begin(_context.HashClients ? ClientAddressHash(client) : 0);
         Volatile.Write(ref _state, (int)State.Connecting);
+        if (!EnterClientLimit(client))
+        {
+            return;
+        }
         ConnectNext();
     }
 
@@ -120,6 +129,9 @@ internal sealed partial class Session
             case State.Connecting:
                 ExpireConnect(now);
                 break;
+            case State.Queued:
+                ExpireQueued(now);
+                break;
             case State.Relaying when _context.IdleTimeoutTicks > 0:
                 var generation = _close.Generation; // read before the activity stamp: a later connection has a fresh one
                 if (now - Volatile.Read(ref _lastActivity) > _context.IdleTimeoutTicks)
@@ -130,12 +142,17 @@ internal sealed partial class Session
         }
     }
 
-    /// <summary>Ends a relaying connection with FIN both ways, when the drain time is over.</summary>
+    /// <summary>Ends a relaying connection with FIN both ways, when the drain time is over; a queued client is reset.</summary>
     public void CloseForShutdown()
     {
-        if ((State)Volatile.Read(ref _state) == State.Relaying)
+        switch ((State)Volatile.Read(ref _state))
         {
-            Abort(CloseReason.Shutdown, reset: false, _close.Generation);
+            case State.Relaying:
+                Abort(CloseReason.Shutdown, reset: false, _close.Generation);
+                break;
+            case State.Queued:
+                LeaveQueue(CloseReason.Shutdown);
+                break;
         }
     }
 
@@ -194,8 +211,12 @@ internal sealed partial class Session
         _close.TryClose(_close.Generation, CloseReason.Done);
         Volatile.Write(ref _state, (int)State.Idle);
         var reason = Reason;
-        _context.Connections.Closed(rejected: reason == CloseReason.NoServer);
-        _backend?.State.MarkClosed(_upstream.Bytes, _downstream.Bytes);
+        _context.Connections.Closed(reason);
+        if (_backend is { } backend)
+        {
+            _context.Pool.ReportClosed(backend, _upstream.Bytes, _downstream.Bytes);
+        }
+        LeaveClientLimit();
         if (_context.AccessLog)
         {
             WriteAccessLog(reason);
@@ -228,6 +249,8 @@ internal sealed partial class Session
         CloseReason.NoServer => "no-server",
         CloseReason.Idle => "idle",
         CloseReason.Shutdown => "shutdown",
+        CloseReason.QueueTimeout => "queue-timeout",
+        CloseReason.ClientLimit => "client-limit",
         _ => "none",
     };
 

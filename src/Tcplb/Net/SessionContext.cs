@@ -19,6 +19,8 @@ internal sealed class SessionContext
         ProxyProtocol = settings.ProxyProtocol;
         AccessLog = settings.AccessLog;
         HashClients = settings.Balance == BalancePolicy.SourceHash;
+        QueueTimeoutTicks = time.Ticks(settings.QueueTimeout);
+        ClientLimit = settings.MaxConnectionsPerClient > 0 ? new ClientLimit(settings.MaxConnectionsPerClient, log, time) : null;
     }
 
     public BackendPool Pool { get; }
@@ -45,4 +47,10 @@ internal sealed class SessionContext
 
     /// <summary>Whether the policy needs a hash of each client's address.</summary>
     public bool HashClients { get; }
+
+    /// <summary>How long a client may wait for a server below its <c>maxconn</c>.</summary>
+    public long QueueTimeoutTicks { get; }
+
+    /// <summary>Connections per client address; null without <c>--max-conns-per-client</c>.</summary>
+    public ClientLimit? ClientLimit { get; }
 }

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Tcplb.Backends;
 using Tcplb.Balancing;
 using Tcplb.Configuration;
+using Tcplb.Health;
 using Tcplb.Infrastructure;
 using Tcplb.Net;
 
@@ -35,11 +36,15 @@ internal sealed class Proxy : IDisposable
         _time = time;
         _createdAt = time.GetTimestamp();
         var slab = BufferSlab.ForConnections(settings.MaxConnections, settings.BufferSize);
-        Pool = new BackendPool(servers, BalancePolicies.Create(settings.Balance, random, worker), settings.Cooldown, time, log);
+        var checks = settings.CheckInterval > TimeSpan.Zero;
+        Pool = new BackendPool(servers, BalancePolicies.Create(settings.Balance, random, worker), settings.Cooldown, time, log, checks, settings.SlowStart);
         _context = new SessionContext(settings, Pool, slab, time, log);
         _sessions = new SessionPool(_context);
         _listener = new Listener(listener ?? ListenSocket.Open(settings.Port, bindAddress), _sessions, _context.Pressure);
-        _timeouts = new TimeoutThread(_sessions, time);
+        Action<long> dispatch = _ => Pool.DispatchWaiting();
+        _timeouts = checks
+            ? new TimeoutThread(_sessions, time, dispatch, new HealthChecker(settings, () => Pool.Servers, time, new Random(random.Next()), log).Tick)
+            : new TimeoutThread(_sessions, time, dispatch);
     }
 
     public BackendPool Pool { get; }
@@ -101,6 +106,9 @@ internal sealed class Proxy : IDisposable
             ActiveConnections = Connections.Active,
             TotalConnections = Connections.Total,
             RejectedConnections = Connections.Rejected,
+            QueueLength = Pool.Waiting.Count,
+            QueueTimeouts = Connections.QueueTimeouts,
+            ClientLimitRejected = Connections.ClientLimitRejected,
             Slices = slab.Capacity,
             SlicesInUse = _sessions.InUse,
             SliceBytes = slab.SliceSize,
@@ -121,13 +129,17 @@ internal sealed class Proxy : IDisposable
             Host = server.Host,
             Weight = server.Weight,
             Up = up,
-            CooldownLeft = up ? TimeSpan.Zero : _time.Span(state.DownUntil - now),
+            CooldownLeft = up || state.DownUntil == BackendState.UntilChecksPass ? TimeSpan.Zero : _time.Span(state.DownUntil - now),
             ConsecutiveFailures = state.ConsecutiveFailures,
             Active = state.Active,
             Connections = state.Connections,
             ConnectFailures = state.ConnectFailures,
             BytesSent = state.BytesSent,
             BytesReceived = state.BytesReceived,
+            MaxConnections = server.MaxConnections,
+            LastCheck = CheckOutcomeNames.Of(state.LastCheck),
+            LastCheckTime = _time.Span(state.LastCheckTicks),
+            CheckFailures = state.CheckFailures,
         };
     }
 

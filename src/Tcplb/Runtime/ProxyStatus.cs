@@ -11,6 +11,12 @@ internal sealed class ProxyStatus
     public required long ActiveConnections { get; init; }
     public required long TotalConnections { get; init; }
     public required long RejectedConnections { get; init; }
+
+    /// <summary>Clients waiting for a server below its <c>maxconn</c>.</summary>
+    public int QueueLength { get; init; }
+
+    public long QueueTimeouts { get; init; }
+    public long ClientLimitRejected { get; init; }
     public required int Slices { get; init; }
     public required int SlicesInUse { get; init; }
     public required int SliceBytes { get; init; }
@@ -40,4 +46,15 @@ internal sealed class ServerStatus
     public required long ConnectFailures { get; init; }
     public required long BytesSent { get; init; }
     public required long BytesReceived { get; init; }
+
+    /// <summary>The <c>maxconn</c> limit; 0 when none.</summary>
+    public int MaxConnections { get; init; }
+
+    /// <summary>How the last active check ended (<c>none</c> without checks).</summary>
+    public string LastCheck { get; init; } = "none";
+
+    /// <summary>How long the last check took.</summary>
+    public TimeSpan LastCheckTime { get; init; }
+
+    public long CheckFailures { get; init; }
 }

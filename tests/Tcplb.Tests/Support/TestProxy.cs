@@ -12,13 +12,14 @@ internal sealed class TestProxy : IDisposable
 {
     private readonly StringWriter _log = new();
 
-    public TestProxy(IEnumerable<IPEndPoint> servers, Settings? options = null, TimeProvider? time = null)
+    /// <param name="maxConnections">Each server's <c>maxconn</c>; 0: none.</param>
+    public TestProxy(IEnumerable<IPEndPoint> servers, Settings? options = null, TimeProvider? time = null, int maxConnections = 0)
     {
         time ??= TimeProvider.System;
         options ??= new Settings();
         options = options with { Port = 0, MaxConnections = Math.Min(options.MaxConnections, 4096) };
         var log = new Log(TextWriter.Synchronized(_log), LogLevel.Debug, time);
-        Proxy = new Proxy(options, servers.Select(s => new Backend(s, s.ToString(), 1)).ToList(), log, time,
+        Proxy = new Proxy(options, servers.Select(s => new Backend(s, s.ToString(), 1) { MaxConnections = maxConnections }).ToList(), log, time,
             new Random(42), IPAddress.Loopback);
         Proxy.Start();
     }

@@ -1,0 +1,101 @@
+using System.Net.Sockets;
+using Tcplb.Backends;
+using Tcplb.Balancing;
+
+namespace Tcplb.Net;
+
+/// <summary>
+/// Traffic control: the per-client limit, checked once at accept, and the wait for a slot when every server is
+/// at its <c>maxconn</c>. A waiting client holds its session and slab slice but no server socket; no timer or
+/// task is made for it: a freed slot hands itself to the first client waiting (<see cref="BackendPool.DispatchWaiting"/>),
+/// and the timeout thread's scan ends a wait that lasted the queue timeout.
+/// </summary>
+internal sealed partial class Session : IQueueWaiter
+{
+    private readonly WaitNode _wait;
+    private QueueTurn? _turn;
+    private Backend? _granted;
+    private ClientKey _clientKey;
+    private bool _clientCounted;
+
+    /// <summary>Counts the client against <c>--max-conns-per-client</c>; false when it is over and has been reset.</summary>
+    private bool EnterClientLimit(Socket client)
+    {
+        if (_context.ClientLimit is not { } limit)
+        {
+            return true;
+        }
+        _clientKey = ClientKey.Of(client);
+        if (limit.TryEnter(_clientKey))
+        {
+            _clientCounted = true;
+            return true;
+        }
+        Reject(CloseReason.ClientLimit);
+        return false;
+    }
+
+    private void LeaveClientLimit()
+    {
+        if (_clientCounted)
+        {
+            _clientCounted = false;
+            _context.ClientLimit!.Leave(_clientKey);
+        }
+    }
+
+    /// <summary>Every server this client may use is full: wait in the pool's queue, first in first out.</summary>
+    private void Wait()
+    {
+        if (!_attempt.HasWaited)
+        {
+            _wait.Deadline = _context.Time.GetTimestamp() + _context.QueueTimeoutTicks;
+        }
+        Volatile.Write(ref _state, (int)State.Queued);
+        _context.Pool.Enqueue(_wait); // its turn may come at once, on another thread
+    }
+
+    /// <summary>Under the queue's lock: a slot of <paramref name="server"/> is this client's (or no server is left: null); go on elsewhere.</summary>
+    void IQueueWaiter.TurnCame(Backend? server)
+    {
+        _granted = server;
+        Volatile.Write(ref _state, (int)State.Connecting);
+        ThreadPool.UnsafeQueueUserWorkItem(_turn ??= new QueueTurn(this), preferLocal: false);
+    }
+
+    private void ResumeAfterWait()
+    {
+        var server = _granted;
+        _granted = null;
+        if (server is null)
+        {
+            Reject();
+            return;
+        }
+        ConnectNext(server);
+    }
+
+    /// <summary>Timeout thread: a client that waited the queue timeout is reset, unless its turn came first.</summary>
+    private void ExpireQueued(long now)
+    {
+        if (_context.Pool.Waiting.TryRemoveExpired(_wait, now))
+        {
+            Reject(CloseReason.QueueTimeout);
+        }
+    }
+
+    /// <summary>Leaves the queue for good (the drain is over), unless the client's turn came first.</summary>
+    private void LeaveQueue(CloseReason reason)
+    {
+        if (_context.Pool.Waiting.TryRemove(_wait))
+        {
+            Reject(reason);
+        }
+    }
+
+    /// <summary>Resumes a client whose turn came, on the thread pool: the turn is given under the queue's lock.</summary>
+    private sealed class QueueTurn(Session session) : IThreadPoolWorkItem
+    {
+        public void Execute() => session.ResumeAfterWait();
+    }
+}

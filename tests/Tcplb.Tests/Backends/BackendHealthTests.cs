@@ -1,0 +1,77 @@
+using Tcplb.Backends;
+using Tcplb.Infrastructure;
+using Tcplb.Tests.Support;
+
+namespace Tcplb.Tests.Backends;
+
+/// <summary>Active checks, slots and the slow-start ramp, as a server's state keeps them.</summary>
+public class BackendHealthTests
+{
+    private readonly FakeTimeProvider _time = new();
+
+    private HealthChange Check(BackendState state, CheckOutcome outcome) => state.RecordCheck(outcome, 10, _time.GetTimestamp(), fall: 3, rise: 2);
+
+    [Fact]
+    public void RecordCheck_FallFailuresInARow_TakeItDown_RisePassesInARow_BringItBack()
+    {
+        var state = new BackendState();
+        Assert.Equal(HealthChange.None, Check(state, CheckOutcome.Timeout));
+        Assert.Equal(HealthChange.None, Check(state, CheckOutcome.Passed)); // the run is broken
+        Assert.Equal(HealthChange.None, Check(state, CheckOutcome.Refused));
+        Assert.Equal(HealthChange.None, Check(state, CheckOutcome.Mismatch));
+        Assert.True(state.IsAvailable(_time.GetTimestamp()));
+        Assert.Equal(HealthChange.Down, Check(state, CheckOutcome.Timeout));
+        Assert.False(state.IsAvailable(_time.GetTimestamp() + 1_000_000_000));
+        Assert.Equal(HealthChange.None, Check(state, CheckOutcome.Timeout)); // already down: no second event
+        Assert.Equal(HealthChange.None, Check(state, CheckOutcome.Passed));
+        Assert.Equal(HealthChange.Up, Check(state, CheckOutcome.Passed));
+        Assert.True(state.IsAvailable(_time.GetTimestamp()));
+        Assert.Equal((CheckOutcome.Passed, 10L, 5L), (state.LastCheck, state.LastCheckTicks, state.CheckFailures));
+    }
+
+    [Fact]
+    public void FailedConnect_WhileChecksDecide_KeepsItDownPastAnyCooldown_UntilRisePasses()
+    {
+        var state = new BackendState();
+        Assert.True(state.MarkFailedUntilChecked());
+        Assert.False(state.MarkFailedUntilChecked());
+        _time.Advance(TimeSpan.FromHours(1));
+        Assert.False(state.IsAvailable(_time.GetTimestamp()));
+        Assert.False(state.MarkConnected(_time.GetTimestamp(), checksDecide: true)); // a last-resort success does not bring it back
+        Assert.False(state.IsAvailable(_time.GetTimestamp()));
+        Assert.Equal(HealthChange.None, Check(state, CheckOutcome.Passed));
+        Assert.Equal(HealthChange.Up, Check(state, CheckOutcome.Passed));
+    }
+
+    [Fact]
+    public void TryTakeSlot_StopsAtTheLimit_AndAReturnedSlotCanBeTakenAgain()
+    {
+        var state = new BackendState();
+        Assert.True(state.TryTakeSlot(2));
+        Assert.True(state.TryTakeSlot(2));
+        Assert.False(state.TryTakeSlot(2));
+        Assert.True(state.TryTakeSlot(0)); // no limit
+        Assert.Equal(3, state.Slots);
+        state.ReturnSlot();
+        state.ReturnSlot();
+        Assert.True(state.TryTakeSlot(2));
+    }
+
+    [Fact]
+    public void RampPermille_RisesLinearlyFromATenth_AfterAServerComesUp_NotForOneUpSinceTheStart()
+    {
+        var ramp = _time.Ticks(TimeSpan.FromSeconds(10));
+        var state = new BackendState();
+        Assert.Equal(1000, state.RampPermille(_time.GetTimestamp(), ramp));
+        Check(state, CheckOutcome.Refused);
+        Check(state, CheckOutcome.Refused);
+        Check(state, CheckOutcome.Refused);
+        Check(state, CheckOutcome.Passed);
+        Check(state, CheckOutcome.Passed); // up now
+        Assert.Equal(100, state.RampPermille(_time.GetTimestamp(), ramp));
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(550, state.RampPermille(_time.GetTimestamp(), ramp));
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(1000, state.RampPermille(_time.GetTimestamp(), ramp));
+    }
+}
