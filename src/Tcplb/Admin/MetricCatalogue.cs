@@ -52,6 +52,12 @@ internal static class MetricCatalogue
             "connections.total", "tcplb.connections.total", "{connection}", s => s.TotalConnections),
         new("tcplb_connections_rejected_total", MetricType.Counter, "Client connections closed because no server could take them.",
             "connections.rejected", "tcplb.connections.rejected", "{connection}", s => s.RejectedConnections),
+        new("tcplb_client_limit_rejected_total", MetricType.Counter, "Client connections reset because their address held --max-conns-per-client already.",
+            "connections.client_limit_rejected", "tcplb.connections.client_limit_rejected", "{connection}", s => s.ClientLimitRejected),
+        new("tcplb_queue_length", MetricType.UpDownCounter, "Clients waiting for a server below its maxconn.",
+            "queue.length", "tcplb.queue.length", "{connection}", s => s.QueueLength),
+        new("tcplb_queue_timeouts_total", MetricType.Counter, "Clients closed after waiting --queue-timeout for a server below its maxconn.",
+            "queue.timeouts", "tcplb.queue.timeouts", "{connection}", s => s.QueueTimeouts),
         new("tcplb_buffer_slices_in_use", MetricType.UpDownCounter, "Slab slices held by connections (and the one reserved for the next accept).",
             "buffers.slices_in_use", "tcplb.buffer.slices_in_use", "{slice}", s => s.SlicesInUse),
         new("tcplb_buffer_slices", MetricType.Gauge, "Slab slices in all (--max-conns).",
@@ -69,7 +75,7 @@ internal static class MetricCatalogue
     /// <summary>Per server; on <c>/metrics</c> each carries the label <c>backend="ADDRESS"</c>.</summary>
     public static readonly Metric<ServerStatus>[] Server =
     [
-        new("tcplb_backend_up", MetricType.Gauge, "1 when the server is not in cooldown after a failed connect (in every worker).",
+        new("tcplb_backend_up", MetricType.Gauge, "1 when the server is up: not down after a failed connect, nor after failed active checks (in every worker).",
             "up", "tcplb.backend.up", null, s => s.Up ? 1 : 0, MetricMerge.Min),
         new("tcplb_backend_connections_active", MetricType.UpDownCounter, "Connections open to the server now.",
             "active", "tcplb.backend.connections.active", "{connection}", s => s.Active),
@@ -83,5 +89,11 @@ internal static class MetricCatalogue
             "bytes_sent", "tcplb.backend.bytes_sent", "By", s => s.BytesSent),
         new("tcplb_backend_bytes_received_total", MetricType.Counter, "Bytes received from the server, counted when each connection ends.",
             "bytes_received", "tcplb.backend.bytes_received", "By", s => s.BytesReceived),
+        new("tcplb_backend_max_connections", MetricType.Gauge, "The server's maxconn limit; 0 when it has none.",
+            "max_connections", null, "{connection}", s => s.MaxConnections, MetricMerge.Max),
+        new("tcplb_backend_check_failures_total", MetricType.Counter, "Active checks of the server that failed.",
+            "check_failures", "tcplb.backend.check_failures", "{failure}", s => s.CheckFailures),
+        new(null, MetricType.Gauge, "How long the last active check took, in milliseconds.",
+            "check_ms", null, "ms", s => Math.Round(s.LastCheckTime.TotalMilliseconds, 2), MetricMerge.Max),
     ];
 }

@@ -27,6 +27,7 @@ internal static class StatusJson
                 json.WriteNumber("weight", server.Weight);
                 json.WriteString("state", server.Up ? "up" : "down");
                 json.WriteNumber("cooldown_seconds", Math.Round(server.CooldownLeft.TotalSeconds, 1));
+                json.WriteString("check", server.LastCheck);
                 WriteFigures(json, MetricCatalogue.Server, server);
                 json.WriteEndObject();
             }
