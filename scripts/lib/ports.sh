@@ -11,3 +11,8 @@ wait_for_port() {
     echo "$(basename "$0"): nothing accepts connections on $1" >&2
     return 1
 }
+
+# free_port — a loopback TCP port that was free a moment ago (for servers that others on the machine may also run).
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
