@@ -15,7 +15,7 @@ internal static class StatusPage
           h1 { font-size: 1.4em; margin: 0 0 .2em; }
           .summary { color: #555; margin-bottom: 1em; }
           table { border-collapse: collapse; background: #fff; box-shadow: 0 1px 3px #0002; }
-          th, td { padding: .45em .9em; text-align: right; border-bottom: 1px solid #eee; }
+          th, td { padding: .45em .9em; text-align: right; border-bottom: 1px solid #eee; white-space: nowrap; }
           th:nth-child(-n+4), td:nth-child(-n+4) { text-align: left; }
           th { background: #f0f0f0; font-weight: 600; }
           .up { color: #0a7d2c; font-weight: 600; }
