@@ -112,7 +112,8 @@ OUR_PGRP=$(ps -o pgid= $$ | tr -d ' ')
 # (which is why load generators run under `timeout --foreground`: plain
 # timeout moves its command to a group of its own).
 others_snapshot() {
-    cat /proc/[0-9]*/stat 2>/dev/null | awk -v pg="$OUR_PGRP" '{
+    # A process may exit between the glob and its read: cat then fails, which must not end the run.
+    { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v pg="$OUR_PGRP" '{
         pid = $1; line = $0; sub(/^.*\) /, "", line); split(line, f, " ")
         # After the name: [1]=state [2]=ppid [3]=pgrp ... [12]=utime [13]=stime.
         if (f[3] != pg) print pid, f[12] + f[13]

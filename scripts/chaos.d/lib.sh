@@ -118,7 +118,8 @@ OUR_PGRP=$(ps -o pgid= $$ | tr -d ' ')
 
 # others_snapshot — "PID TICKS" of every process outside this process group.
 others_snapshot() {
-    cat /proc/[0-9]*/stat 2>/dev/null | awk -v pg="$OUR_PGRP" '{
+    # A process may exit between the glob and its read: cat then fails, which must not end the run.
+    { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v pg="$OUR_PGRP" '{
         pid = $1; line = $0; sub(/^.*\) /, "", line); split(line, f, " ")
         if (f[3] != pg) print pid, f[12] + f[13]
     }'
