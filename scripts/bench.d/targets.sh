@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2034 # the tables and CMD are read by scripts/bench
-# Backends and targets of scripts/bench (sourced after procs.sh).
+# Backends and targets of scripts/bench (sourced).
 #
 # A target is what the load generator talks to. `direct` is the backend
 # itself; the others are proxies started fresh for each measurement with a
@@ -66,9 +66,12 @@ direct_port() {
     [[ $1 == iperf ]] && echo "$IPERF_PORT" || echo "$BACKEND1_PORT"
 }
 
-# http_only NAME — targets that cannot carry non-HTTP traffic (bulk).
-http_only() {
-    [[ $1 == nginx-http ]]
+# runs_in WORKLOAD NAME — whether target NAME takes part in WORKLOAD: an HTTP proxy cannot carry bulk
+# traffic, and direct has no footprint of its own.
+runs_in() {
+    case $1/$2 in
+        bulk/nginx-http | footprint/direct) return 1 ;;
+    esac
 }
 
 # upstream_addrs SET — the backend addresses of a set, one per line.
