@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 
-def write_bars(res, path, workload, cases, metric, scale, label):
+def write_bars(res, path, workload, cases, metric, label):
     with open(path, "w") as f:
         # A header line: gnuplot titles each series from it.
         f.write("target " + " ".join(f"\"{label(c)}\" lo hi" for c in cases) + "\n")
@@ -12,7 +12,7 @@ def write_bars(res, path, workload, cases, metric, scale, label):
             cols = []
             for case in cases:
                 s = res.stat(workload, case, t, metric)
-                cols += ["NaN"] * 3 if s is None else [f"{x / scale:.3f}" for x in s]
+                cols += ["NaN"] * 3 if s is None else [f"{x:.3f}" for x in s]
             if all(c == "NaN" for c in cols):
                 continue
             f.write(t + " " + " ".join(cols) + "\n")

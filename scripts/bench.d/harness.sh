@@ -191,18 +191,31 @@ window_end() {
     others_cores "$work/others.0" "$work/others.1" "$(awk -v a="$window_t0" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')"
 }
 
-wrk_errors() {
-    echo $((W[errors_connect] + W[errors_read] + W[errors_write] + W[errors_status] + W[errors_timeout]))
+# wrk_figure NAME [LEAD_IN_S] — one figure of the last run_wrk, as record wants it: requests, rps or
+# conn_per_s (per second, the lead-in left out), lat_{mean,p50,p90,p99}_ms, errors, others_cores,
+# cpu_ms_per_1000 (of the measured process) and req_per_cpu_s (empty when no tick was counted).
+wrk_figure() {
+    case $1 in
+        requests | others_cores) echo "${W[$1]}" ;;
+        rps | conn_per_s) awk -v n="${W[requests]}" -v d="${W[duration_us]}" -v l="${2:-0}" \
+            'BEGIN { printf "%.1f", n / (d / 1e6 - l) }' ;;
+        lat_*_ms) awk -v v="${W[${1%_ms}_us]}" 'BEGIN { printf "%.4f", v / 1000 }' ;;
+        errors) echo $((W[errors_connect] + W[errors_read] + W[errors_write] + W[errors_status] + W[errors_timeout])) ;;
+        cpu_ms_per_1000) awk -v t="${W[cpu_ticks]}" -v hz="$CLK_TCK" -v n="${W[requests]}" \
+            'BEGIN { if (t != "") printf "%.3f", t / hz * 1e6 / n }' ;;
+        req_per_cpu_s) awk -v n="${W[requests]}" -v t="${W[cpu_ticks]}" -v hz="$CLK_TCK" \
+            'BEGIN { if (t > 0) printf "%.0f", n / (t / hz) }' ;;
+    esac
 }
 
-# Formatting of wrk's figures for record.
-us_to_ms() { awk -v v="$1" 'BEGIN { printf "%.4f", v / 1000 }'; }
-# per_second COUNT DURATION_US LEAD_IN_S
-per_second() { awk -v n="$1" -v d="$2" -v l="${3:-0}" 'BEGIN { printf "%.1f", n / (d / 1e6 - l) }'; }
-# cpu_ms_per_1000 TICKS COUNT
-cpu_ms_per_1000() { awk -v t="$1" -v hz="$CLK_TCK" -v n="$2" 'BEGIN { if (t != "") printf "%.3f", t / hz * 1e6 / n }'; }
-# per_cpu_second COUNT TICKS — empty when no tick was counted.
-per_cpu_second() { awk -v n="$1" -v t="$2" -v hz="$CLK_TCK" 'BEGIN { if (t > 0) printf "%.0f", n / (t / hz) }'; }
+# record_wrk WORKLOAD CASE TARGET REPEAT LEAD_IN_S FIGURE... — record these figures of the last run_wrk.
+record_wrk() {
+    local key=("$1" "$2" "$3" "$4") lead_in=$5 f
+    shift 5
+    for f in "$@"; do
+        record "${key[@]}" "$f" "$(wrk_figure "$f" "$lead_in")"
+    done
+}
 
 # --- Machine description ---------------------------------------------------------
 

@@ -5,6 +5,18 @@ from charts import write_bars
 from results import fmt_num, fmt_ratio, fmt_stat, present, table
 
 
+def cases_of(res, workload):
+    """The cases a workload ran, in numeric order (c64 before c256)."""
+    return sorted({k[1] for k in res.values if k[0] == workload}, key=lambda c: int(c[1:]))
+
+
+def bars_chart(res, charts, workload, cases, metric, label):
+    """The workload's bar chart data, WORKLOAD.dat, one series per case."""
+    data = os.path.join(res.dir, f"{workload}.dat")
+    write_bars(res, data, workload, cases, metric, label)
+    charts.append((workload, data))
+
+
 def cpu_cell(res, workload, case, target, metric, digits):
     """The proxy's CPU figure; for direct, the backend's own, marked †."""
     cell = fmt_stat(res.stat(workload, case, target, metric), digits)
@@ -80,7 +92,7 @@ def profile_section(res, charts):
 
 
 def keepalive_section(res, charts):
-    cases = sorted({k[1] for k in res.values if k[0] == "keepalive"}, key=lambda c: int(c[1:]))
+    cases = cases_of(res, "keepalive")
     if not cases:
         return None
     rows = ratio_rows(res, "keepalive", cases, "rps", 0, lambda t, case: [
@@ -95,14 +107,12 @@ def keepalive_section(res, charts):
     text += table(["target", "connections", "req/s", "÷ HAProxy", "÷ direct", "p99 ms", "req per CPU-s", "errors"],
                   rows)
     text += "\n† direct: the backend's own CPU.\n"
-    data = os.path.join(res.dir, "keepalive.dat")
-    write_bars(res, data, "keepalive", cases, "rps", 1, lambda c: f"{c[1:]} connections")
-    charts.append(("keepalive", data))
+    bars_chart(res, charts, "keepalive", cases, "rps", lambda c: f"{c[1:]} connections")
     return text
 
 
 def churn_section(res, charts):
-    cases = sorted({k[1] for k in res.values if k[0] == "churn"})
+    cases = cases_of(res, "churn")
     if not cases:
         return None
     case = cases[0]
@@ -115,14 +125,12 @@ def churn_section(res, charts):
     text += table(["target", "connections/s", "÷ HAProxy", "÷ direct", "p99 ms", "CPU ms / 1000 conns", "errors"],
                   rows)
     text += "\n† direct: the backend's own CPU.\n"
-    data = os.path.join(res.dir, "churn.dat")
-    write_bars(res, data, "churn", [case], "conn_per_s", 1, lambda c: f"{c[1:]} clients")
-    charts.append(("churn", data))
+    bars_chart(res, charts, "churn", [case], "conn_per_s", lambda c: f"{c[1:]} clients")
     return text
 
 
 def bulk_section(res, charts):
-    cases = sorted({k[1] for k in res.values if k[0] == "bulk"}, key=lambda c: int(c[1:]))
+    cases = cases_of(res, "bulk")
     if not cases:
         return None
     rows = ratio_rows(res, "bulk", cases, "gbit_s", 1,
@@ -133,10 +141,7 @@ def bulk_section(res, charts):
             "iperf3 itself is often the limit. nginx-http is an HTTP proxy and is not run here.\n\n")
     text += table(["target", "streams", "Gbit/s", "÷ HAProxy", "÷ direct", "CPU s / GB"], rows)
     text += "\n† direct: the iperf3 server's own CPU.\n"
-    data = os.path.join(res.dir, "bulk.dat")
-    write_bars(res, data, "bulk", cases, "gbit_s", 1,
-               lambda c: f"{c[1:]} stream" + ("s" if c != "P1" else ""))
-    charts.append(("bulk", data))
+    bars_chart(res, charts, "bulk", cases, "gbit_s", lambda c: f"{c[1:]} stream" + ("s" if c != "P1" else ""))
     return text
 
 

@@ -51,6 +51,20 @@ start_echo() {
     return 1
 }
 
+# start_servers NAME PORT N [--http] — N echo servers on PORT+1 to PORT+N (HTTP ones answering with their
+# name, bI), their PIDs in echo_pid[I], and a hosts file listing them, its path in $hosts.
+# shellcheck disable=SC2034 # echo_pid and hosts are the caller's
+start_servers() {
+    local name=$1 port=$2 n=$3 http=${4:-} b args=() ports=()
+    for ((b = 1; b <= n; b++)); do
+        [[ -z $http ]] || args=(--http --name "b$b")
+        start_echo $((port + b)) "${args[@]}" || return
+        echo_pid[b]=$spawned_pid
+        ports+=($((port + b)))
+    done
+    hosts=$(hosts_file "$name" "${ports[@]}")
+}
+
 # start_tcplb NAME PORT ARGS... — tcplb on PORT; its PID in $tcplb_pid, its log in $work/NAME-tcplb.log.
 start_tcplb() {
     local name=$1 port=$2

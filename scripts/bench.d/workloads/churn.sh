@@ -20,11 +20,7 @@ churn_wrk() {
     shift
     if run_wrk "$logf" "$(measured_pid)" 0 -t2 -c"$CHURN_CONNS" -d"${CHURN_S}s" \
         -H "Connection: close" "http://127.0.0.1:$target_port$URL_PATH"; then
-        record "$@" conn_per_s "$(per_second "${W[requests]}" "${W[duration_us]}")"
-        record "$@" lat_p99_ms "$(us_to_ms "${W[lat_p99_us]}")"
-        record "$@" errors "$(wrk_errors)"
-        record "$@" others_cores "${W[others_cores]}"
-        record "$@" cpu_ms_per_1000 "$(cpu_ms_per_1000 "${W[cpu_ticks]}" "${W[requests]}")"
+        record_wrk "$@" 0 conn_per_s lat_p99_ms errors others_cores cpu_ms_per_1000
     else
         log "$1: wrk failed for $3 (see logs/${logf##*/})"
     fi

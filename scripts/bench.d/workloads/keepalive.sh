@@ -20,11 +20,7 @@ keepalive_wrk() {
     local logf=$1 c=$2
     shift 2
     if run_wrk "$logf" "$(measured_pid)" 0 -t2 -c"$c" -d"${KEEPALIVE_S}s" "http://127.0.0.1:$target_port$URL_PATH"; then
-        record "$@" rps "$(per_second "${W[requests]}" "${W[duration_us]}")"
-        record "$@" lat_p99_ms "$(us_to_ms "${W[lat_p99_us]}")"
-        record "$@" errors "$(wrk_errors)"
-        record "$@" others_cores "${W[others_cores]}"
-        record "$@" req_per_cpu_s "$(per_cpu_second "${W[requests]}" "${W[cpu_ticks]}")"
+        record_wrk "$@" 0 rps lat_p99_ms errors others_cores req_per_cpu_s
     else
         log "$1: wrk failed for $3 c$c (see logs/${logf##*/})"
     fi

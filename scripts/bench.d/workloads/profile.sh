@@ -14,16 +14,8 @@ measure_profile() {
     if BENCH_PACED=1 run_wrk "$logs/profile-$t-$rep.log" "$(measured_pid)" 0.9 -t2 -c"$PROFILE_CONNS" \
         -d"$((PROFILE_S + lead_in))s" --timeout 5s "http://127.0.0.1:$target_port$URL_PATH" \
         -- "$per" 2 1000 $((lead_in * 1000)); then
-        local k=(profile "c$PROFILE_CONNS" "$t" "$rep")
-        record "${k[@]}" requests "${W[requests]}"
-        record "${k[@]}" rps "$(per_second "${W[requests]}" "${W[duration_us]}" "$lead_in")"
-        record "${k[@]}" lat_mean_ms "$(us_to_ms "${W[lat_mean_us]}")"
-        record "${k[@]}" lat_p50_ms "$(us_to_ms "${W[lat_p50_us]}")"
-        record "${k[@]}" lat_p90_ms "$(us_to_ms "${W[lat_p90_us]}")"
-        record "${k[@]}" lat_p99_ms "$(us_to_ms "${W[lat_p99_us]}")"
-        record "${k[@]}" errors "$(wrk_errors)"
-        record "${k[@]}" others_cores "${W[others_cores]}"
-        record "${k[@]}" cpu_ms_per_1000 "$(cpu_ms_per_1000 "${W[cpu_ticks]}" "${W[requests]}")"
+        record_wrk profile "c$PROFILE_CONNS" "$t" "$rep" "$lead_in" requests rps lat_mean_ms lat_p50_ms lat_p90_ms \
+            lat_p99_ms errors others_cores cpu_ms_per_1000
     else
         log "profile: wrk failed for $t (see logs/profile-$t-$rep.log)"
     fi

@@ -11,11 +11,7 @@ names[1]="backend chaos"
 scenario_1() {
     local port=19100 admin=19190 b kills k start url hosts rej0 rej1 ka cl live severed=0
     local -a echo_pid=()
-    for b in 1 2 3; do
-        start_echo $((port + b)) --http --name "b$b" || return
-        echo_pid[b]=$spawned_pid
-    done
-    hosts=$(hosts_file s1 $((port + 1)) $((port + 2)) $((port + 3)))
+    start_servers s1 $port 3 --http || return
     start_tcplb s1 $port --hosts "$hosts" --admin 127.0.0.1:$admin --access-log || return
     rej0=$(metric $admin tcplb_connections_rejected_total)
     url=http://127.0.0.1:$port/test_endpoint

@@ -9,11 +9,7 @@ names[2]="all gone, then back"
 scenario_2() {
     local port=19200 admin=19290 b hosts held t_kill rss0 rss1 rss2 first code body t
     local -a echo_pid=()
-    for b in 1 2 3; do
-        start_echo $((port + b)) --http --name "b$b" || return
-        echo_pid[b]=$spawned_pid
-    done
-    hosts=$(hosts_file s2 $((port + 1)) $((port + 2)) $((port + 3)))
+    start_servers s2 $port 3 --http || return
     start_tcplb s2 $port --hosts "$hosts" --admin 127.0.0.1:$admin || return
     rss0=$(rss_kib "$tcplb_pid")
     # 30 keep-alive clients hold a connection each through the outage.

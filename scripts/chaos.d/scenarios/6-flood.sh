@@ -7,10 +7,10 @@
 names[6]="connection flood"
 
 scenario_6() {
-    local port=19600 admin=19690 b hosts per p i peak=0 a cpu fds t0
+    local port=19600 admin=19690 hosts per p i peak=0 a cpu fds t0
     local -a clients=()
-    for b in 1 2 3; do start_echo $((port + b)) || return; done
-    hosts=$(hosts_file s6 $((port + 1)) $((port + 2)) $((port + 3)))
+    local -a echo_pid=()
+    start_servers s6 $port 3 || return
     start_tcplb s6 $port --hosts "$hosts" --admin 127.0.0.1:$admin --max-conns "$FLOOD_MAX" || return
     per=$((FLOOD_CONNS / FLOOD_PROCS)) # several client processes: each holds fewer than its 20,000 fds
     t0=$(now)
