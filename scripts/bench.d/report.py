@@ -53,7 +53,7 @@ def main():
            f"Mode **{m.get('mode')}**: {m.get('repeats')} repeat(s) of every measurement, targets interleaved "
            "(each round runs every target once, in the same order), each proxy started afresh for each "
            "measurement. Figures are medians, with the min–max of the repeats in parentheses. Ratios compare "
-           "medians of this run: *÷ HAProxy* against the better of the two HAProxy configurations, *÷ direct* "
+           "medians of this run: *÷ HAProxy* against the best HAProxy configuration measured, *÷ direct* "
            "against the backend without a proxy. All traffic on 127.0.0.1; load generator, proxy and backends "
            f"share the machine ({m.get('elapsed_s', '?')} s in all). Machine and versions: "
            "[machine.md](machine.md); raw figures: raw.tsv; wrk and iperf3 output: logs/.\n",

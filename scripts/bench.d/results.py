@@ -3,9 +3,6 @@ import collections
 import os
 import statistics
 
-HAPROXY = ("haproxy1", "haproxy2")
-
-
 class Results:
     def __init__(self, directory):
         self.dir = directory
@@ -54,12 +51,18 @@ class Results:
             return None
         return statistics.median(diffs), min(diffs), max(diffs)
 
-    def best_haproxy(self, workload, case, metric, higher_is_better):
-        m = [self.median(workload, case, h, metric) for h in HAPROXY]
-        m = [x for x in m if x is not None]
-        if not m:
+    def best(self, family, value, higher_is_better):
+        """(value, target) of the family's best configuration (the targets named FAMILY...), or None;
+        value(target) is a figure or None."""
+        v = [(value(t), t) for t in self.targets if t.startswith(family)]
+        v = [x for x in v if x[0] is not None]
+        if not v:
             return None
-        return max(m) if higher_is_better else min(m)
+        return max(v) if higher_is_better else min(v)
+
+    def best_haproxy(self, workload, case, metric, higher_is_better):
+        b = self.best("haproxy", lambda t: self.median(workload, case, t, metric), higher_is_better)
+        return None if b is None else b[0]
 
 
 def fmt_num(x, digits):

@@ -67,7 +67,7 @@ def profile_section(res, charts):
             f"Each connection sends `GET /test_endpoint` once a second, the connections' phases spread evenly "
             f"over the second (as k6's ramped virtual users are); {res.meta.get('profile_s')} s per run. "
             "Latencies in ms. *Over direct* is the target's figure minus direct's in the same round. "
-            "*÷ HAProxy* is the average latency divided by the better HAProxy configuration's (lower is better). "
+            "*÷ HAProxy* is the average latency divided by the best HAProxy configuration's (lower is better). "
             "CPU is the proxy's user+system time per 1,000 requests, from /proc/PID/stat (10 ms ticks).\n\n")
     text += table(["target", "avg", "p50", "p90", "p99", "avg over direct", "p99 over direct", "avg ÷ HAProxy",
                    "avg ÷ direct", "CPU ms / 1000 req", "errors", "req/s"], rows)
@@ -96,11 +96,11 @@ def keepalive_section(res, charts):
     if not cases:
         return None
     rows = ratio_rows(res, "keepalive", cases, "rps", 0, lambda t, case: [
-        fmt_stat(res.stat("keepalive", case, t, "lat_p99_ms"), 2), cpu_cell(res, "keepalive", case, t, "req_per_cpu_s", 0),
-        errors_cell(res, "keepalive", case, t)])
+        fmt_stat(res.stat("keepalive", case, t, "lat_p99_ms"), 2),
+        cpu_cell(res, "keepalive", case, t, "req_per_cpu_s", 0), errors_cell(res, "keepalive", case, t)])
     text = (f"## Keep-alive saturation\n\n"
             f"wrk, 2 threads, as fast as it can over 64 and 256 keep-alive connections, "
-            f"{res.meta.get('keepalive_s')} s per run. *÷ HAProxy*: requests/s divided by the better HAProxy "
+            f"{res.meta.get('keepalive_s')} s per run. *÷ HAProxy*: requests/s divided by the best HAProxy "
             "configuration's (higher is better). *req per CPU-s*: requests per second of the proxy's own CPU "
             "time. wrk, the proxy and the backends share the machine's cores. wrk corrects its percentiles for "
             "coordinated omission, which inflates p99 under saturation.\n\n")
@@ -135,10 +135,12 @@ def bulk_section(res, charts):
         return None
     rows = ratio_rows(res, "bulk", cases, "gbit_s", 1,
                       lambda t, case: [cpu_cell(res, "bulk", case, t, "cpu_s_per_gb", 2)])
+    splice = ("haproxy2-splice lets the kernel move the bytes between its two sockets (`splice(2)`) instead of "
+              "copying them through the proxy. " if "haproxy2-splice" in res.targets else "")
     text = (f"## Bulk transfer (iperf3)\n\n"
             f"iperf3 through each TCP proxy to one iperf3 server, {res.meta.get('bulk_s')} s per run after a "
             "1 s warm-up, 1 and 4 parallel streams. iperf3 3.12 runs each side in one thread, so with 4 streams "
-            "iperf3 itself is often the limit. nginx-http is an HTTP proxy and is not run here.\n\n")
+            f"iperf3 itself is often the limit. {splice}nginx-http is an HTTP proxy and is not run here.\n\n")
     text += table(["target", "streams", "Gbit/s", "÷ HAProxy", "÷ direct", "CPU s / GB"], rows)
     text += "\n† direct: the iperf3 server's own CPU.\n"
     bars_chart(res, charts, "bulk", cases, "gbit_s", lambda c: f"{c[1:]} stream" + ("s" if c != "P1" else ""))
@@ -185,4 +187,5 @@ def footprint_section(res, charts):
                    f"RSS with {n} conns MiB", f"PSS with {n} conns MiB", "KiB per conn", "RSS ÷ HAProxy",
                    "connections held", "proxy's descriptors"], rows)
     return text
+
 

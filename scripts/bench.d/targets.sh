@@ -43,15 +43,20 @@ tcplb_variant tcplb-1engine    extra   DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT=1 
 tcplb_variant tcplb-64k        extra   ""                                             "--buffer-size 65536"
 tcplb_variant tcplb-accesslog  extra   ""                                             "--access-log"        "one line per connection to the log file"
 
-ALL_TARGETS+=(haproxy1 haproxy2 nginx-stream1 nginx-stream-auto nginx-http)
-DEFAULT_TARGETS+=(haproxy1 haproxy2 nginx-stream1 nginx-stream-auto nginx-http)
+ALL_TARGETS+=(haproxy1 haproxy2 haproxy2-splice nginx-stream1 nginx-stream-auto nginx-http)
+DEFAULT_TARGETS+=(haproxy1 haproxy2 haproxy2-splice nginx-stream1 nginx-stream-auto nginx-http)
 TARGET_NOTE+=(
     [haproxy1]="HAProxy mode tcp, nbthread 1"
     [haproxy2]="HAProxy mode tcp, nbthread 2"
+    [haproxy2-splice]="HAProxy mode tcp, nbthread 2, option splice-auto (splice(2) moves the bytes when worthwhile)"
     [nginx-stream1]="nginx stream proxy_pass, worker_processes 1"
     [nginx-stream-auto]="nginx stream proxy_pass, worker_processes auto"
     [nginx-http]="nginx http: upstream block + location / { proxy_pass http://backend; }, worker_processes auto"
 )
+
+# Targets that run by default in these workloads only (elsewhere when named by --only or --add): splicing
+# changes nothing for small requests, so HAProxy with splice-auto is a bulk target.
+declare -A DEFAULT_WORKLOADS=([haproxy2-splice]=bulk)
 
 # targets_usage — the targets, for --help.
 targets_usage() {
@@ -61,6 +66,9 @@ targets_usage() {
     done
     echo "Targets: ${ALL_TARGETS[*]}" | fold -s -w 110 | sed 's/ $//; 2,$s/^/         /'
     echo "Not run by default: ${extra[*]}."
+    for t in "${!DEFAULT_WORKLOADS[@]}"; do
+        echo "By default $t runs in ${DEFAULT_WORKLOADS[$t]} only."
+    done
 }
 
 target_port() {
@@ -78,11 +86,14 @@ direct_port() {
 }
 
 # runs_in WORKLOAD NAME — whether target NAME takes part in WORKLOAD: an HTTP proxy cannot carry bulk
-# traffic, and direct has no footprint of its own.
+# traffic, direct has no footprint of its own, and a target of DEFAULT_WORKLOADS runs
+# elsewhere only when named (NAMED_TARGETS, from --only and --add).
 runs_in() {
     case $1/$2 in
         bulk/nginx-http | footprint/direct) return 1 ;;
     esac
+    local only=${DEFAULT_WORKLOADS[$2]:-}
+    [[ -z $only || " $only " == *" $1 "* || " ${NAMED_TARGETS[*]} " == *" $2 "* ]]
 }
 
 # upstream_addrs SET — the backend addresses of a set, one per line.
@@ -183,22 +194,27 @@ write_nginx_http_conf() {
     } >"$prefix/nginx.conf"
 }
 
-# HAProxy in mode tcp. maxconn leaves room under the 20,000 descriptors a
-# process may open here: two sockets per connection plus HAProxy's own.
+# write_haproxy_cfg FILE PORT THREADS SET [splice] — HAProxy in mode tcp. maxconn leaves room under the
+# 20,000 descriptors a process may open here: two sockets per connection plus HAProxy's own. With splice,
+# `option splice-auto`, and room for the pipes it needs too (two descriptors each; HAProxy refuses to
+# start when maxconn and maxpipes together exceed the limit).
 write_haproxy_cfg() {
-    local file=$1 port=$2 threads=$3 set=$4 i=0 addr
+    local file=$1 port=$2 threads=$3 set=$4 splice=${5:-} i=0 addr maxconn=9900
+    [[ -z $splice ]] || maxconn=9500
     {
         cat <<EOF
 global
     nbthread $threads
-    maxconn 9900
-defaults
+    maxconn $maxconn
+${splice:+    maxpipes 200
+}defaults
     mode tcp
-    maxconn 9900
+    maxconn $maxconn
     timeout connect 5s
     timeout client 10m
     timeout server 10m
-frontend bench
+${splice:+    option splice-auto
+}frontend bench
     bind 127.0.0.1:$port
     default_backend servers
 backend servers
@@ -226,7 +242,9 @@ target_cmd() {
             CMD=(env ${TCPLB_ENV[$name]} "$TCPLB_BIN" "$port" --hosts "$dir/hosts" ${TCPLB_ARGS[$name]})
             ;;
         haproxy*)
-            write_haproxy_cfg "$dir/haproxy.cfg" "$port" "${name#haproxy}" "$set"
+            local threads=${name#haproxy} splice=""
+            [[ $name != *-splice ]] || splice=splice
+            write_haproxy_cfg "$dir/haproxy.cfg" "$port" "${threads%%-*}" "$set" "$splice"
             CMD=(haproxy -db -f "$dir/haproxy.cfg")
             ;;
         nginx-stream1 | nginx-stream-auto)
