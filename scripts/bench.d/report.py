@@ -13,8 +13,12 @@ import statistics
 import sys
 
 from charts import draw_charts
+from headline import headline
 from results import Results, table
 from sections import bulk_section, churn_section, footprint_section, keepalive_section, profile_section
+
+SECTIONS = (("profile", profile_section), ("keepalive", keepalive_section), ("churn", churn_section),
+            ("bulk", bulk_section), ("footprint", footprint_section))
 
 
 def interference(res):
@@ -39,8 +43,7 @@ def main():
     res = Results(sys.argv[1])
     charts = []
     sections = {}
-    for name, fn in (("profile", profile_section), ("keepalive", keepalive_section), ("churn", churn_section),
-                     ("bulk", bulk_section), ("footprint", footprint_section)):
+    for name, fn in SECTIONS:
         text = fn(res, charts)
         if text:
             sections[name] = text
@@ -73,9 +76,10 @@ def main():
         out.append("\nNot measured in this run:\n")
         out += [f"- {t}: {why}" for t, why in res.skipped]
         out.append("")
+    out.append(headline(res))
     for png in drawn:
         out.append(f"\n![{png[:-4]}]({png})\n")
-    for name in ("profile", "keepalive", "churn", "bulk", "footprint"):
+    for name, _ in SECTIONS:
         if name in sections:
             out.append("\n" + sections[name])
     with open(os.path.join(res.dir, "summary.md"), "w") as f:

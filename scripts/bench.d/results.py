@@ -32,24 +32,23 @@ class Results:
 
     def stat(self, workload, case, target, metric):
         """(median, min, max) or None."""
-        v = list(self.reps(workload, case, target, metric).values())
-        if not v:
-            return None
-        return statistics.median(v), min(v), max(v)
+        return self.spread(list(self.reps(workload, case, target, metric).values()))
 
     def median(self, *key):
         s = self.stat(*key)
         return None if s is None else s[0]
+
+    @staticmethod
+    def spread(values):
+        """(median, min, max) or None."""
+        return (statistics.median(values), min(values), max(values)) if values else None
 
     def paired_overhead(self, workload, case, target, metric):
         """Target minus direct, repeat by repeat (both ran in the same round
         of the interleaving); (median, min, max) or None."""
         t = self.reps(workload, case, target, metric)
         d = self.reps(workload, case, "direct", metric)
-        diffs = [t[r] - d[r] for r in t if r in d]
-        if not diffs:
-            return None
-        return statistics.median(diffs), min(diffs), max(diffs)
+        return self.spread([t[r] - d[r] for r in t if r in d])
 
     def best(self, family, value, higher_is_better):
         """(value, target) of the family's best configuration (the targets named FAMILY...), or None;
