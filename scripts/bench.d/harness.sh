@@ -66,11 +66,11 @@ http_probe() {
 
 # --- Targets -----------------------------------------------------------------
 
-# start_target NAME SET — start NAME in front of backend set SET; sets
-# target_pid (empty for direct) and target_port. A target that fails to start
-# makes the measurement fail, not the run.
+# start_target NAME SET [CORES] — start NAME in front of backend set SET, pinned by taskset to the first
+# CORES cores when given; sets target_pid (empty for direct) and target_port. A target that fails to
+# start makes the measurement fail, not the run.
 start_target() {
-    local name=$1 set=$2
+    local name=$1 set=$2 cores=${3:-}
     target_pid=""
     if [[ $name == direct ]]; then
         target_port=$(direct_port "$set")
@@ -80,6 +80,7 @@ start_target() {
     local dir="$work/$name-$set"
     rm -rf "$dir"
     target_cmd "$name" "$set" "$dir"
+    [[ -z $cores ]] || CMD=(taskset -c "0-$((cores - 1))" "${CMD[@]}")
     spawn "$logs/$name.log" "${CMD[@]}"
     target_pid=$spawned_pid
     if ! wait_listening "$target_port" "$target_pid" 100; then
@@ -127,18 +128,22 @@ check_targets() {
     targets=("${kept[@]+"${kept[@]}"}")
 }
 
-# rounds WORKLOAD SET MEASURE — every repeat, every target that takes part in WORKLOAD in turn (so that
-# drift in the machine spreads evenly over them): start it afresh in front of backend set SET, run
-# MEASURE TARGET REPEAT, stop it.
+# rounds WORKLOAD SET MEASURE [CORES...] — every repeat, every target that takes part in WORKLOAD in turn
+# (so that drift in the machine spreads evenly over them), once for each CORES when given: start it
+# afresh in front of backend set SET (pinned to CORES cores), run MEASURE TARGET REPEAT [CORES], stop it.
 rounds() {
-    local workload=$1 set=$2 measure=$3 rep t
+    local workload=$1 set=$2 measure=$3 rep t cores
+    shift 3
+    local pins=("${@:-}")
     for ((rep = 1; rep <= repeats; rep++)); do
         for t in "${targets[@]}"; do
             runs_in "$workload" "$t" || continue
-            log "$workload: $t (repeat $rep/$repeats)"
-            start_target "$t" "$set" || continue
-            "$measure" "$t" "$rep"
-            stop_target "$workload, $t, repeat $rep"
+            for cores in "${pins[@]}"; do
+                log "$workload: $t${cores:+ on $cores core(s)} (repeat $rep/$repeats)"
+                start_target "$t" "$set" "$cores" || continue
+                "$measure" "$t" "$rep" "$cores"
+                stop_target "$workload, $t${cores:+ on $cores core(s)}, repeat $rep"
+            done
         done
     done
 }

@@ -1,7 +1,7 @@
 """The summary's headline table, as the README shows it: tcplb against the best HAProxy and the best nginx
 stream configuration of the run, one row per workload and case."""
 from results import fmt_ratio, table
-from sections import cases_of
+from sections import SCALING_KINDS, cases_of, scaling_cores
 
 FAMILIES = ("haproxy", "nginx-stream")
 
@@ -17,6 +17,9 @@ def rows(res):
 
     def overhead(metric):
         return lambda t: first(res.paired_overhead("profile", profile, t, metric))
+
+    def scaling(kind, metric):
+        return lambda t: first(res.paired_ratio("scaling", f"{kind}-{hi}core", f"{kind}-{lo}core", t, metric))
 
     profile = f"c{res.meta.get('profile_conns', '1000')}"
     direct = res.median("profile", profile, "direct", "lat_mean_ms")
@@ -38,6 +41,11 @@ def rows(res):
               "{:.1f} MiB", False),
              ("start to first accepted connection", median("footprint", "startup", "listen_ms"), "{:.1f} ms", False),
              ("binary", median("footprint", "size", "binary_bytes", 1e6), "{:.2f} MB", False)]
+    cores = scaling_cores(res)
+    if cores:
+        lo, hi = cores[0], cores[-1]
+        spec += [(f"core scaling, {what}: {hi} cores ÷ {lo}", scaling(kind, metric), "{:.2f}", True)
+                 for kind, metric, what in SCALING_KINDS]
     return spec
 
 

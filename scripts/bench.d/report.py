@@ -15,10 +15,11 @@ import sys
 from charts import draw_charts
 from headline import headline
 from results import Results, table
-from sections import bulk_section, churn_section, footprint_section, keepalive_section, profile_section
+from sections import (bulk_section, churn_section, footprint_section, keepalive_section, profile_section,
+                      scaling_section)
 
 SECTIONS = (("profile", profile_section), ("keepalive", keepalive_section), ("churn", churn_section),
-            ("bulk", bulk_section), ("footprint", footprint_section))
+            ("bulk", bulk_section), ("footprint", footprint_section), ("scaling", scaling_section))
 
 
 def interference(res):

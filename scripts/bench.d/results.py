@@ -50,6 +50,13 @@ class Results:
         d = self.reps(workload, case, "direct", metric)
         return self.spread([t[r] - d[r] for r in t if r in d])
 
+    def paired_ratio(self, workload, case, base_case, target, metric):
+        """CASE ÷ BASE_CASE for one target, repeat by repeat (both ran in the same round); (median, min, max)
+        or None."""
+        c = self.reps(workload, case, target, metric)
+        b = self.reps(workload, base_case, target, metric)
+        return self.spread([c[r] / b[r] for r in c if b.get(r)])
+
     def best(self, family, value, higher_is_better):
         """(value, target) of the family's best configuration (the targets named FAMILY...), or None;
         value(target) is a figure or None."""

@@ -189,3 +189,39 @@ def footprint_section(res, charts):
     return text
 
 
+
+def scaling_cores(res):
+    """The core counts the scaling workload pinned the proxies to, ascending (its cases: KIND-Ncore)."""
+    return sorted({int(k[1].rsplit("-", 1)[1][:-len("core")]) for k in res.values if k[0] == "scaling"})
+
+
+SCALING_KINDS = (("keepalive", "rps", "keep-alive req/s"), ("churn", "conn_per_s", "churn conn/s"))
+
+
+def scaling_section(res, charts):
+    cores = scaling_cores(res)
+    if not cores:
+        return None
+    lo, hi = cores[0], cores[-1]
+    header = ["target"]
+    for _, _, what in SCALING_KINDS:
+        header += [f"{what}, {n} core{'s' if n > 1 else ''}" for n in cores] + [f"{hi} ÷ {lo}"]
+    rows = []
+    for t in res.targets:
+        row = [t]
+        for kind, metric, _ in SCALING_KINDS:
+            row += [fmt_stat(res.stat("scaling", f"{kind}-{n}core", t, metric), 0) for n in cores]
+            row.append(fmt_stat(res.paired_ratio("scaling", f"{kind}-{hi}core", f"{kind}-{lo}core", t, metric), 2))
+        if any(cell != "—" for cell in row[1:]):
+            rows.append(row + [fmt_num(sum(sum(res.reps("scaling", f"{kind}-{n}core", t, "errors").values())
+                                           for kind, _, _ in SCALING_KINDS for n in cores), 0)])
+    text = (f"## Core scaling: the proxy on {lo} core, then {hi}\n\n"
+            f"Each proxy started under `taskset -c 0`, then `taskset -c 0-{hi - 1}`, with wrk and the backends "
+            f"unpinned as in the other workloads; on each, keep-alive saturation over "
+            f"{res.meta.get('scaling_conns')} connections ({res.meta.get('keepalive_s')} s) and churn "
+            f"({res.meta.get('churn_s')} s) as above. *{hi} ÷ {lo}* is the {hi}-core figure divided by the "
+            f"{lo}-core one of the same round: how much of the extra cores the proxy turns into throughput. On a "
+            "machine with no more cores than that, the proxy shares them with wrk and the backends, so the ideal "
+            "is out of reach; haproxy1 and nginx-stream1 run one thread and show the floor.\n\n")
+    text += table(header + ["errors"], rows)
+    return text

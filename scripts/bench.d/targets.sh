@@ -86,11 +86,11 @@ direct_port() {
 }
 
 # runs_in WORKLOAD NAME — whether target NAME takes part in WORKLOAD: an HTTP proxy cannot carry bulk
-# traffic, direct has no footprint of its own, and a target of DEFAULT_WORKLOADS runs
+# traffic, direct has no footprint of its own nor a proxy to pin, and a target of DEFAULT_WORKLOADS runs
 # elsewhere only when named (NAMED_TARGETS, from --only and --add).
 runs_in() {
     case $1/$2 in
-        bulk/nginx-http | footprint/direct) return 1 ;;
+        bulk/nginx-http | footprint/direct | scaling/direct) return 1 ;;
     esac
     local only=${DEFAULT_WORKLOADS[$2]:-}
     [[ -z $only || " $only " == *" $1 "* || " ${NAMED_TARGETS[*]} " == *" $2 "* ]]
