@@ -49,6 +49,12 @@ def rows(res):
     return spec
 
 
+def ratio(x, base):
+    """x ÷ base; none when either is not positive (a latency added over direct can come out below zero
+    when the machine is noisy, and a ratio of two such figures means nothing)."""
+    return fmt_ratio(x, base) if x is not None and base is not None and x > 0 and base > 0 else "—"
+
+
 def headline(res):
     out = []
     for what, value, fmt, higher in rows(res):
@@ -58,7 +64,7 @@ def headline(res):
             continue
         out.append([what, "—" if tcplb is None else fmt.format(tcplb),
                     "—" if haproxy is None else f"{fmt.format(haproxy[0])} ({haproxy[1]})",
-                    fmt_ratio(tcplb, haproxy and haproxy[0]),
+                    ratio(tcplb, haproxy and haproxy[0]),
                     "—" if nginx is None else f"{fmt.format(nginx[0])} ({nginx[1]})"])
     if not out:
         return ""
