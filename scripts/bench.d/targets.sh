@@ -39,8 +39,9 @@ tcplb_variant() {
 #             name             runs    environment                                    arguments             why
 tcplb_variant tcplb            default ""                                             ""
 tcplb_variant tcplb-threadpool extra   DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 ""                    "socket completions dispatched to the thread pool"
-tcplb_variant tcplb-1engine    extra   DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT=1       ""                    "one socket engine thread"
-tcplb_variant tcplb-64k        extra   ""                                             "--buffer-size 65536"
+tcplb_variant tcplb-1proc      extra   ""                                             "--workers 1"         "one process, an engine thread per core"
+tcplb_variant tcplb-1engine    extra   DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT=1       "--workers 1"         "one process, one socket engine thread"
+tcplb_variant tcplb-16k        extra   ""                                             "--buffer-size 16384"
 tcplb_variant tcplb-accesslog  extra   ""                                             "--access-log"        "one line per connection to the log file"
 
 ALL_TARGETS+=(haproxy1 haproxy2 haproxy2-splice nginx-stream1 nginx-stream-auto nginx-http)

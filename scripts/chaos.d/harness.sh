@@ -116,7 +116,7 @@ settled() {
         settle_s=${r##* }
         return 0
     fi
-    fail "$3: not settled after $2 s (active, slices_in_use, s: $r)"
+    fail "$3: not settled after $2 s (active, slices beyond the listeners', s: $r)"
     settle_s=$2
     return 1
 }
@@ -142,15 +142,16 @@ metric() {
     curl -fsS --max-time 2 "http://127.0.0.1:$1/metrics" | awk -v n="$2" '$1 == n { print $2; found = 1 } END { if (!found) print "?" }'
 }
 
-# wait_settled ADMIN_PORT SECONDS — until connections.active == 0 and buffers.slices_in_use == 1 (the
-# listener's spare), up to SECONDS; prints "ACTIVE SLICES WAITED_S" and succeeds when settled.
+# wait_settled ADMIN_PORT SECONDS — until connections.active == 0 and buffers.slices_in_use is one per
+# worker process (each listener's spare), up to SECONDS; prints "ACTIVE SPARE_SLICES WAITED_S" (spare:
+# slices in use beyond the listeners') and succeeds when settled.
 wait_settled() {
     local port=$1 limit=$2 start t line
     start=$(now)
     while true; do
-        line=$(status_get "$port" "s['connections']['active'], s['buffers']['slices_in_use']" 2>/dev/null | tr -d '(),') || line="? ?"
+        line=$(status_get "$port" "s['connections']['active'], s['buffers']['slices_in_use'] - s['workers']" 2>/dev/null | tr -d '(),') || line="? ?"
         t=$(now)
-        if [[ $line == "0 1" ]]; then
+        if [[ $line == "0 0" ]]; then
             echo "$line $(awk -v a="$start" -v b="$t" 'BEGIN { printf "%.1f", b - a }')"
             return 0
         fi

@@ -115,12 +115,17 @@ cpu_percent() {
     awk -v d=$((t1 - t0)) -v hz="$CLK_TCK" -v s="$2" 'BEGIN { printf "%.1f", 100 * d / hz / s }'
 }
 
-# memory_kib PID — "RSS PSS" in KiB summed over PID and its descendants. RSS counts pages shared between
-# nginx's master and workers once per process; PSS splits them, so both are kept.
+# memory_kib PID — "RSS PSS" in KiB over PID and its descendants. RSS counts each page once: PID's own
+# resident set plus what each descendant holds privately (nginx's and tcplb's workers share the
+# executable's and libc's pages with the first process). PSS splits shared pages among all their users.
 memory_kib() {
     local rss=0 pss=0 p v
     for p in $(tree "$1"); do
-        v=$(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null) || v=0
+        if [[ $p == "$1" ]]; then
+            v=$(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null) || v=0
+        else
+            v=$(awk '/^Private_(Clean|Dirty):/ { n += $2 } END { print n + 0 }' "/proc/$p/smaps_rollup" 2>/dev/null) || v=0
+        fi
         rss=$((rss + ${v:-0}))
         v=$(awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup" 2>/dev/null) || v=0
         pss=$((pss + ${v:-0}))
@@ -128,9 +133,11 @@ memory_kib() {
     echo "$rss $pss"
 }
 
-# rss_kib PID — resident set of PID alone in KiB (0 once it exited); cheaper than memory_kib.
+# rss_kib PID — resident KiB of PID and its descendants, each page once (memory_kib's RSS); 0 once exited.
 rss_kib() {
-    awk '/^VmRSS:/ { print $2; found = 1 } END { if (!found) print 0 }' "/proc/$1/status" 2>/dev/null || echo 0
+    local mem
+    read -ra mem <<<"$(memory_kib "$1")"
+    echo "${mem[0]}"
 }
 
 # fd_count PID — open file descriptors of PID and its descendants.

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Scenario 5, abrupt peers: clients and servers that reset, close during connect, or half-close and go
 # silent leak nothing: after each case every session and slice comes back (/status active 0,
-# slices_in_use 1) within a bound, and the descriptors are back where they started. One tcplb runs every
+# no slice beyond the listeners') within a bound, and the descriptors are back where they started. One tcplb runs every
 # case, its server swapped by SIGHUP, so that leaks would add up.
 
 # shellcheck disable=SC2034,SC2154 # names[] is read by scripts/chaos, which sources this and sets the rest
