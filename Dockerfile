@@ -48,6 +48,8 @@ RUN mkdir -p /rootfs/etc/tcplb /rootfs/tmp \
 FROM scratch AS echo-server
 COPY --from=build /rootfs/ /
 COPY --from=build /out/echo-server/echo-server /echo-server
+# For health checks (`/tcplb --probe 127.0.0.1:5000`): there is no shell either.
+COPY --from=build /out/tcplb/tcplb /tcplb
 USER 65532:65532
 EXPOSE 5000
 ENTRYPOINT ["/echo-server"]
