@@ -68,6 +68,8 @@ internal static class MetricCatalogue
             "process.resident_memory_bytes", null, "By", s => s.ResidentBytes),
         new("process_open_fds", MetricType.Gauge, "Open file descriptors, sockets included, all worker processes together.",
             "process.open_fds", null, "{descriptor}", s => s.OpenDescriptors),
+        new("tcplb_workers", MetricType.Gauge, "Worker processes serving the port (each holds one slice for its next accept).",
+            "workers", null, "{process}", _ => 1),
         new("tcplb_uptime_seconds", MetricType.Gauge, "Seconds since the balancer started.",
             "uptime_seconds", null, "s", s => Math.Round(s.Uptime.TotalSeconds, 3), MetricMerge.Max),
     ];
