@@ -1,7 +1,6 @@
 using Tcplb.Backends;
 using Tcplb.Balancing;
 using Tcplb.Configuration;
-using Tcplb.Infrastructure;
 using Tcplb.Tests.Support;
 
 namespace Tcplb.Tests.Balancing;
@@ -9,11 +8,24 @@ namespace Tcplb.Tests.Balancing;
 /// <summary>maxconn, the first-in first-out queue and the slow start, as the pool applies them.</summary>
 public class BackendPoolLimitTests
 {
-    private readonly FakeTimeProvider _time = new();
-    private readonly StringWriter _log = new();
+    private readonly FakeLog _log = new();
+    private readonly List<(int Client, Backend? Server)> _turns = [];
+
+    private FakeTimeProvider Time => _log.Time;
 
     private BackendPool Pool(Backend[] servers, IBalancePolicy? policy = null, bool checks = false, TimeSpan slowStart = default) =>
-        new(servers, policy ?? new RoundRobinPolicy(), TimeSpan.FromSeconds(10), _time, new Log(_log, LogLevel.Debug, _time), checks, slowStart);
+        new(servers, policy ?? new RoundRobinPolicy(), TimeSpan.FromSeconds(10), Time, _log.Log, checks, slowStart);
+
+    /// <summary>A pool of one server with maxconn=1, its slot taken.</summary>
+    private (BackendPool Pool, Backend Server) OneFullServer()
+    {
+        var servers = Limited(1, 1);
+        var pool = Pool(servers);
+        Assert.NotNull(pool.Pick(Attempt()));
+        return (pool, servers[0]);
+    }
+
+    private WaitNode Waiter(int client) => new(new Turns(client, _turns), Attempt()) { Deadline = Time.GetTimestamp() + 100 };
 
     private static Backend[] Limited(int count, int maxConnections) =>
         [.. Servers.Make(count).Select(s => new Backend(s.EndPoint, s.Host, s.Weight) { MaxConnections = maxConnections })];
@@ -41,42 +53,35 @@ public class BackendPoolLimitTests
     [Fact]
     public void FreedSlots_GoToWaitingClients_FirstInFirstOut_AndNewcomersQueueBehindThem()
     {
-        var servers = Limited(1, 1);
-        var pool = Pool(servers);
-        Assert.NotNull(pool.Pick(Attempt()));
-        var turns = new List<(int Client, Backend? Server)>();
-        var waiters = Enumerable.Range(0, 3).Select(i => new WaitNode(new Waiter(i, turns), Attempt())).ToArray();
-        foreach (var waiter in waiters)
+        var (pool, server) = OneFullServer();
+        foreach (var waiter in Enumerable.Range(0, 3).Select(Waiter))
         {
             Assert.Null(pool.Pick(waiter.Attempt));
             pool.Enqueue(waiter);
         }
         Assert.Equal(3, pool.Waiting.Count);
-        pool.ReturnSlot(servers[0]); // the connection ends: its slot goes to the first waiter
+        pool.ReturnSlot(server); // the connection ends: its slot goes to the first waiter
         var newcomer = Attempt();
         Assert.Null(pool.Pick(newcomer)); // no slot is free anyway, and it must not pass those waiting
         Assert.True(newcomer.MustWait);
-        pool.ReportClosed(servers[0], 0, 0);
-        pool.ReportClosed(servers[0], 0, 0);
-        Assert.Equal([(0, servers[0]), (1, servers[0]), (2, servers[0])], turns);
-        Assert.Equal((0, 1), (pool.Waiting.Count, servers[0].State.Slots));
+        pool.ReportClosed(server, 0, 0);
+        pool.ReportClosed(server, 0, 0);
+        Assert.Equal([(0, server), (1, server), (2, server)], _turns);
+        Assert.Equal((0, 1), (pool.Waiting.Count, server.State.Slots));
     }
 
     [Fact]
-    public void WaitingClient_WhoseServersAllWentDown_GetsItsTurnWithNoServer_AndATimedOutOneLeaves()
+    public void WaitingClient_WhenItsFullServerGoesDown_GetsItAsTheLastResort_AndATimedOutOneLeavesFirst()
     {
-        var servers = Limited(1, 1);
-        var pool = Pool(servers);
-        Assert.NotNull(pool.Pick(Attempt()));
-        var turns = new List<(int Client, Backend? Server)>();
-        var first = new WaitNode(new Waiter(0, turns), Attempt()) { Deadline = _time.GetTimestamp() + 100 };
-        var second = new WaitNode(new Waiter(1, turns), Attempt()) { Deadline = _time.GetTimestamp() + 100 };
+        var (pool, server) = OneFullServer();
+        var first = Waiter(0);
+        var second = Waiter(1);
         pool.Enqueue(first);
         pool.Enqueue(second);
-        Assert.False(pool.Waiting.TryRemoveExpired(first, _time.GetTimestamp()));
-        Assert.True(pool.Waiting.TryRemoveExpired(first, _time.GetTimestamp() + 100));
-        pool.ReportConnectFailure(servers[0], "refused"); // down, its slot free: the waiter's turn comes, with it as the last resort
-        Assert.Equal([(1, (Backend?)servers[0])], turns);
+        Assert.False(pool.Waiting.TryRemoveExpired(first, Time.GetTimestamp()));
+        Assert.True(pool.Waiting.TryRemoveExpired(first, Time.GetTimestamp() + 100));
+        pool.ReportConnectFailure(server, "refused"); // down, its slot free: the waiter's turn comes, with it as the last resort
+        Assert.Equal([(1, (Backend?)server)], _turns);
         Assert.False(pool.Waiting.TryRemove(second));
     }
 
@@ -87,7 +92,7 @@ public class BackendPoolLimitTests
         var pool = Pool(servers, checks: true);
         pool.ReportConnectFailure(servers[0], "refused");
         Assert.Contains("msg=\"server down\" server=10.0.0.1:80 reason=refused until=\"checks pass\"", _log.ToString());
-        _time.Advance(TimeSpan.FromMinutes(10));
+        Time.Advance(TimeSpan.FromMinutes(10));
         for (var i = 0; i < 4; i++)
         {
             Assert.Same(servers[1], pool.Pick(Attempt()));
@@ -100,13 +105,13 @@ public class BackendPoolLimitTests
         var servers = Servers.Make(2);
         var pool = Pool(servers, slowStart: TimeSpan.FromSeconds(100));
         pool.ReportConnectFailure(servers[1], "refused");
-        _time.Advance(TimeSpan.FromSeconds(10)); // the cooldown is over
+        Time.Advance(TimeSpan.FromSeconds(10)); // the cooldown is over
         Assert.Same(servers[1], PickUntil(pool, servers[1]));
         pool.ReportConnected(servers[1]); // "server up": its ramp starts
         Assert.InRange(Share(pool, servers[1]), 0.07, 0.11); // weight 0.1 against 1: 1/11
-        _time.Advance(TimeSpan.FromSeconds(50));
+        Time.Advance(TimeSpan.FromSeconds(50));
         Assert.InRange(Share(pool, servers[1]), 0.32, 0.38); // 0.55 against 1
-        _time.Advance(TimeSpan.FromSeconds(50));
+        Time.Advance(TimeSpan.FromSeconds(50));
         Assert.Equal(0.5, Share(pool, servers[1])); // the ramp is over: plain round robin again
     }
 
@@ -155,7 +160,7 @@ public class BackendPoolLimitTests
         return hits / (double)picks;
     }
 
-    private sealed class Waiter(int client, List<(int, Backend?)> turns) : IQueueWaiter
+    private sealed class Turns(int client, List<(int, Backend?)> turns) : IQueueWaiter
     {
         public void TurnCame(Backend? server) => turns.Add((client, server));
     }

@@ -1,7 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
-using Tcplb.Configuration;
-using Tcplb.Infrastructure;
 using Tcplb.Net;
 using Tcplb.Tests.Support;
 
@@ -9,10 +6,9 @@ namespace Tcplb.Tests.Net;
 
 public class ClientLimitTests
 {
-    private readonly FakeTimeProvider _time = new();
-    private readonly StringWriter _log = new();
+    private readonly FakeLog _log = new();
 
-    private ClientLimit Limit(int limit) => new(limit, new Log(_log, LogLevel.Debug, _time), _time);
+    private ClientLimit Limit(int limit) => new(limit, _log.Log, _log.Time);
 
     private static ClientKey V4(uint address) => new(address, true);
 
@@ -37,7 +33,7 @@ public class ClientLimitTests
         {
             Assert.False(limit.TryEnter(V4(0x7f000001)));
         }
-        _time.Advance(TimeSpan.FromSeconds(10));
+        _log.Time.Advance(TimeSpan.FromSeconds(10));
         Assert.False(limit.TryEnter(V4(0x7f000001)));
         var lines = _log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
@@ -84,6 +80,5 @@ public class ClientLimitTests
         Assert.Equal("192.0.2.7", Key("192.0.2.7").ToString());
     }
 
-    /// <summary>The key of a real connection from <paramref name="address"/> (loopback addresses only on this machine, so the socket is faked by its endpoint).</summary>
     private static ClientKey Key(string address) => ClientKey.Of(IPAddress.Parse(address));
 }
