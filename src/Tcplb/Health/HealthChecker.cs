@@ -37,6 +37,9 @@ internal sealed class HealthChecker
         _rise = settings.CheckRise;
     }
 
+    /// <summary>The probe of each server address followed so far (for the status and for tests).</summary>
+    internal IReadOnlyCollection<Probe> Probes => _probes.Values;
+
     /// <summary>One pass, from the timeout thread: follows the server list, ends overdue checks, starts due ones.</summary>
     public void Tick(long now)
     {

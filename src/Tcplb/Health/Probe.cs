@@ -48,11 +48,13 @@ internal sealed class Probe(Backend server, CheckPlan plan, Action<Probe, CheckO
     private async Task Run(long startedAt)
     {
         var endPoint = Server.EndPoint;
-        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        Volatile.Write(ref _socket, socket);
         CheckOutcome outcome;
         try
         {
+            // Inside the try: out of descriptors, the check fails (and is tried again next interval) instead of
+            // leaving this probe running for ever.
+            var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            Volatile.Write(ref _socket, socket);
             await socket.ConnectAsync(endPoint).ConfigureAwait(false);
             if (plan.Send is { } send)
             {
