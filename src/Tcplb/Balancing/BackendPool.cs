@@ -8,10 +8,10 @@ namespace Tcplb.Balancing;
 /// Picks a server for each connect attempt: the policy chooses among servers not in cooldown, not at their
 /// <c>maxconn</c> and not yet tried for this client; when none is left, the server whose cooldown ends first is
 /// tried anyway (the last resort), so a recovered server serves at once. When servers are only full, the client
-/// waits in the pool's queue (<see cref="Waiting"/>) for a freed slot. Also turns connect results into health events.
+/// waits in the pool's queue (<c>BackendPool.Queue.cs</c>) for a freed slot. Also turns connect results into health events.
 /// </summary>
 /// <remarks>Threading: <see cref="Pick"/> and the reports run on any connection's thread; <see cref="Replace"/> on the reload thread.</remarks>
-internal sealed class BackendPool
+internal sealed partial class BackendPool
 {
     private readonly IBalancePolicy _policy;
     private readonly TimeProvider _time;
@@ -37,9 +37,6 @@ internal sealed class BackendPool
 
     /// <summary>The current snapshot; never modified, only replaced.</summary>
     public Backend[] Servers => _servers;
-
-    /// <summary>Clients waiting for a slot, first in first out.</summary>
-    public WaitQueue Waiting { get; } = new();
 
     /// <summary>
     /// A server for the next connect of <paramref name="attempt"/>, with a slot taken on it; null when there is
@@ -118,37 +115,6 @@ internal sealed class BackendPool
         return server;
     }
 
-    /// <summary>Queues a client that <see cref="Pick"/> told to wait; its turn may come at once, if a slot was freed meanwhile.</summary>
-    public void Enqueue(WaitNode node)
-    {
-        node.Attempt.HasWaited = true;
-        Waiting.Add(node);
-        DispatchWaiting();
-    }
-
-    /// <summary>Gives freed slots to the clients at the head of the queue, in order; cheap when none waits.</summary>
-    /// <remarks>Run when a slot is returned, and by the timeout thread every tick (servers that came up, a reload).</remarks>
-    public void DispatchWaiting()
-    {
-        if (Waiting.Count == 0)
-        {
-            return;
-        }
-        lock (Waiting.Lock)
-        {
-            while (Waiting.Head is { } head)
-            {
-                var server = PickServer(head.Attempt);
-                if (server is null && head.Attempt.MustWait)
-                {
-                    return;
-                }
-                Waiting.Remove(head);
-                head.Waiter.TurnCame(server);
-            }
-        }
-    }
-
     /// <summary>Records a failed connect (the server goes down) and gives its slot back, to a client of another server.</summary>
     public void ReportConnectFailure(Backend server, string reason)
     {
@@ -172,20 +138,6 @@ internal sealed class BackendPool
         {
             _log.Info("server up", ("server", server.Name));
         }
-    }
-
-    /// <summary>Records the end of a connection to <paramref name="server"/>: its slot goes to the first client waiting, if any.</summary>
-    public void ReportClosed(Backend server, long bytesSent, long bytesReceived)
-    {
-        server.State.MarkClosed(bytesSent, bytesReceived);
-        ReturnSlot(server);
-    }
-
-    /// <summary>Gives back a slot taken by <see cref="Pick"/> for a connect that did not happen or failed.</summary>
-    public void ReturnSlot(Backend server)
-    {
-        server.State.ReturnSlot();
-        DispatchWaiting();
     }
 
     /// <summary>
