@@ -22,7 +22,7 @@ internal sealed partial class Session
     /// <summary>When out of descriptors: when the timeout thread should try to open the server socket again; 0 otherwise.</summary>
     private long _descriptorRetryAt;
 
-    /// <param name="granted">A server whose slot the queue gave this client (<c>Session.Queue.cs</c>), to try first.</param>
+    /// <param name="granted">A server whose slot the queue gave this client (<c>Session.Limits.cs</c>), to try first.</param>
     private void ConnectNext(Backend? granted = null)
     {
         while (true)

@@ -50,7 +50,7 @@ internal sealed partial class Session
         Connecting,
         Relaying,
 
-        /// <summary>Waiting in the pool's queue for a server below its <c>maxconn</c> (<c>Session.Queue.cs</c>).</summary>
+        /// <summary>Waiting in the pool's queue for a server below its <c>maxconn</c> (<c>Session.Limits.cs</c>).</summary>
         Queued,
     }
 

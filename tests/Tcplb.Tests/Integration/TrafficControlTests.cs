@@ -69,8 +69,9 @@ public class TrafficControlTests
         await Eventually.Within(holder.ReadExactlyAsync(1));
         using var waiter = await proxy.ConnectAsync();
         Assert.False(await Eventually.Within(waiter.WaitForCloseAsync())); // a reset: it was never served
-        Assert.Contains("reason=queue-timeout", proxy.LogText);
-        Assert.Equal((1L, 0L), (proxy.Proxy.Status().QueueTimeouts, proxy.Proxy.Connections.Rejected));
+        Eventually.True(() => proxy.Proxy.Status().QueueTimeouts == 1); // counted as the session is released, just after the reset
+        Assert.Matches("msg=connection .* tries=0 .*reason=queue-timeout", proxy.LogText);
+        Assert.Equal(0, proxy.Proxy.Connections.Rejected);
         holder.Shutdown(SocketShutdown.Send);
         await Eventually.Within(holder.WaitForCloseAsync());
         proxy.WaitUntilIdle();
@@ -84,9 +85,9 @@ public class TrafficControlTests
         var held = new[] { await Echoing(proxy, IPAddress.Loopback), await Echoing(proxy, IPAddress.Loopback) };
         Assert.True(await IsReset(proxy, IPAddress.Loopback));
         using var other = await Echoing(proxy, IPAddress.Parse("127.0.0.2"));
-        Assert.Contains("reason=client-limit", proxy.LogText);
+        Eventually.True(() => proxy.Proxy.Status().ClientLimitRejected == 1); // counted as the session is released, just after the reset
+        Assert.Matches("msg=connection .* tries=0 .*reason=client-limit", proxy.LogText);
         Assert.Contains("msg=\"client over its connection limit; its new connections are reset\" client=127.0.0.1 limit=2", proxy.LogText);
-        Assert.Equal(1, proxy.Proxy.Status().ClientLimitRejected);
         held[0].Dispose(); // a connection of the first address ends: it may have another
         Eventually.True(() => proxy.Proxy.Connections.Active == 2);
         using var again = await Echoing(proxy, IPAddress.Loopback);
