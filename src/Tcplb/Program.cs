@@ -68,7 +68,8 @@ internal static class Program
         output.WriteLine($"tcplb: configuration ok: port {settings.Port}, balance {BalancePolicyNames.Of(settings.Balance)}, {servers.Count} servers");
         foreach (var server in servers)
         {
-            output.WriteLine($"{server.Name} host={server.Host} weight={server.Weight}");
+            var routes = server.Routes is [ServerNames.DefaultRoute] ? "" : $" routes={string.Join(',', server.Routes)}";
+            output.WriteLine($"{server.Name} host={server.Host} weight={server.Weight}{routes}");
         }
         foreach (var entry in entries)
         {

@@ -1,4 +1,5 @@
 using System.Net;
+using Tcplb.Configuration;
 
 namespace Tcplb.Backends;
 
@@ -10,11 +11,12 @@ namespace Tcplb.Backends;
 /// </summary>
 internal sealed class Backend
 {
-    public Backend(IPEndPoint endPoint, string host, int weight, BackendState? state = null)
+    public Backend(IPEndPoint endPoint, string host, int weight, IReadOnlyList<string>? routes = null, BackendState? state = null)
     {
         EndPoint = endPoint;
         Host = host;
         Weight = weight;
+        Routes = routes is null ? [ServerNames.DefaultRoute] : [.. routes];
         Name = endPoint.ToString();
         Hash = Hashing.Of(Name);
         State = state ?? new BackendState();
@@ -31,6 +33,12 @@ internal sealed class Backend
     /// <summary>Relative share of new connections.</summary>
     public int Weight { get; }
 
+    /// <summary>
+    /// The routes it serves: <c>sni=</c> names of its hosts lines, and <see cref="ServerNames.DefaultRoute"/> when a
+    /// line without <c>sni=</c> lists it.
+    /// </summary>
+    public string[] Routes { get; }
+
     /// <summary>A stable 64-bit hash of <see cref="Name"/>, for consistent hashing.</summary>
     public ulong Hash { get; }
 
@@ -38,10 +46,10 @@ internal sealed class Backend
     public BackendState State { get; }
 
     /// <summary>Whether <paramref name="other"/> (the same address in a newer list) has the same settings.</summary>
-    public bool HasSameSettings(Backend other) => Weight == other.Weight && Host == other.Host;
+    public bool HasSameSettings(Backend other) => Weight == other.Weight && Host == other.Host && Routes.AsSpan().SequenceEqual(other.Routes);
 
     /// <summary>The entry for a newer list: <paramref name="fresh"/>'s settings, this entry's state.</summary>
-    public Backend WithSettingsOf(Backend fresh) => new(EndPoint, fresh.Host, fresh.Weight, State);
+    public Backend WithSettingsOf(Backend fresh) => new(EndPoint, fresh.Host, fresh.Weight, fresh.Routes, State);
 
     public override string ToString() => Name;
 }

@@ -8,7 +8,8 @@ namespace Tcplb.Backends;
 /// <summary>
 /// Turns hosts-file entries into servers, one per resolved address. A name that does not resolve is a
 /// warning, not an error: it keeps the addresses it last resolved to (none at start-up) and is tried
-/// again at the next resolution. The same address listed twice is one server with the weights added.
+/// again at the next resolution. The same address listed twice is one server with the weights added and the
+/// routes of both lines.
 /// </summary>
 internal sealed class HostsResolver(Log log, Func<string, IPAddress[]> lookup)
 {
@@ -21,10 +22,11 @@ internal sealed class HostsResolver(Log log, Func<string, IPAddress[]> lookup)
     /// <remarks>Blocks on DNS: call it at start-up or from a background reload, never on the relay path.</remarks>
     public List<Backend> Resolve(IReadOnlyList<HostEntry> entries)
     {
-        var found = new List<(IPEndPoint EndPoint, HostEntry Entry, int Weight)>();
+        var found = new List<(IPEndPoint EndPoint, HostEntry Entry, int Weight, List<string> Routes)>();
         var byAddress = new Dictionary<IPEndPoint, int>();
         foreach (var entry in entries)
         {
+            IReadOnlyList<string> routes = entry.ServerNames.Count == 0 ? [ServerNames.DefaultRoute] : entry.ServerNames;
             foreach (var address in AddressesOf(entry))
             {
                 var endPoint = new IPEndPoint(address, entry.Port);
@@ -32,13 +34,14 @@ internal sealed class HostsResolver(Log log, Func<string, IPAddress[]> lookup)
                 {
                     var same = found[index];
                     found[index] = same with { Weight = Math.Min(same.Weight + entry.Weight, HostsFile.MaxWeight) };
+                    same.Routes.AddRange(routes.Except(same.Routes));
                     continue;
                 }
                 byAddress.Add(endPoint, found.Count);
-                found.Add((endPoint, entry, entry.Weight));
+                found.Add((endPoint, entry, entry.Weight, [.. routes]));
             }
         }
-        return found.ConvertAll(s => new Backend(s.EndPoint, s.Entry.Address, s.Weight));
+        return found.ConvertAll(s => new Backend(s.EndPoint, s.Entry.Address, s.Weight, s.Routes));
     }
 
     private IPAddress[] AddressesOf(HostEntry entry)

@@ -5,6 +5,9 @@ namespace Tcplb.Configuration;
 /// <param name="Line">The 1-based line it came from, for messages.</param>
 internal sealed record HostEntry(string Host, int Port, int Weight, int Line)
 {
+    /// <summary>The <c>sni=</c> names (<see cref="Configuration.ServerNames"/>); empty for a line of the default pool.</summary>
+    public IReadOnlyList<string> ServerNames { get; init; } = [];
+
     /// <summary>As written by users: <c>name:80</c>, <c>10.0.0.1:80</c>, <c>[::1]:80</c>.</summary>
     public string Address => Host.Contains(':') ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
 }

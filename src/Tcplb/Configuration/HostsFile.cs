@@ -5,13 +5,21 @@ namespace Tcplb.Configuration;
 
 /// <summary>
 /// Parses the hosts file: one server per line as <c>HOST:PORT</c>, <c>IPv4:PORT</c> or <c>[IPv6]:PORT</c>,
-/// optionally followed by <c>weight=N</c>; <c>#</c> starts a comment; blank lines are skipped.
+/// optionally followed by the words of <see cref="Words"/> (<c>weight=N</c>, <c>sni=NAME[,NAME]</c>); <c>#</c> starts
+/// a comment; blank lines are skipped.
 /// Errors read <c>hosts:3: port 99999 out of range</c>.
 /// </summary>
 internal static class HostsFile
 {
     public const int MaxWeight = 256;
     private const int MaxLineLength = 4096;
+
+    /// <summary>The words that may follow the address, as <c>NAME=VALUE</c>: how each sets its part of the entry.</summary>
+    private static readonly Word[] Words =
+    [
+        new("weight", "weight=N", (entry, value) => entry with { Weight = ParseWeight(value) }),
+        new("sni", "sni=NAME[,NAME]", (entry, value) => entry with { ServerNames = ServerNames.Parse(value) }),
+    ];
 
     public static IReadOnlyList<HostEntry> Load(string path)
     {
@@ -66,21 +74,32 @@ internal static class HostsFile
     {
         var fields = line.Split([' ', '\t', '\r', '\v', '\f'], StringSplitOptions.RemoveEmptyEntries);
         var (host, port) = ParseAddress(fields[0], lineNumber, fileName);
-        var weight = 1;
+        var entry = new HostEntry(host, port, 1, lineNumber);
         foreach (var field in fields.AsSpan(1))
         {
-            if (!field.StartsWith("weight=", StringComparison.Ordinal))
+            var equals = field.IndexOf('=');
+            var word = equals < 0 ? null : Array.Find(Words, w => w.Name == field[..equals]);
+            if (word is null)
             {
-                throw Error(fileName, lineNumber, $"unexpected '{Printable(field)}' (only weight=N may follow the address)");
+                throw Error(fileName, lineNumber,
+                    $"unexpected '{Printable(field)}' (only {string.Join(", ", Array.ConvertAll(Words, w => w.Form))} may follow the address)");
             }
-            var value = field["weight=".Length..];
-            if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out weight) || weight is < 1 or > MaxWeight)
+            try
             {
-                throw Error(fileName, lineNumber, $"weight '{Printable(value)}' must be a whole number from 1 to {MaxWeight}");
+                entry = word.Apply(entry, field[(equals + 1)..]);
+            }
+            catch (ConfigException e)
+            {
+                throw Error(fileName, lineNumber, e.Message);
             }
         }
-        return new HostEntry(host, port, weight, lineNumber);
+        return entry;
     }
+
+    private static int ParseWeight(string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var weight) && weight is >= 1 and <= MaxWeight
+            ? weight
+            : throw new ConfigException($"weight '{Printable(value)}' must be a whole number from 1 to {MaxWeight}");
 
     private static (string Host, int Port) ParseAddress(string address, int lineNumber, string fileName)
     {
@@ -139,7 +158,7 @@ internal static class HostsFile
     }
 
     /// <summary>Letters, digits, '-', '_' and dots between labels of at most 63 characters (RFC 1123, plus '_' as seen in service names).</summary>
-    private static bool IsHostName(string host)
+    internal static bool IsHostName(string host)
     {
         if (host.Length is 0 or > 253)
         {
@@ -163,7 +182,7 @@ internal static class HostsFile
     }
 
     /// <summary>Quotes user text safely in a one-line message: control characters become '?', long text is cut.</summary>
-    private static string Printable(string text)
+    internal static string Printable(string text)
     {
         var cut = text.Length > 64 ? text[..64] + "..." : text;
         return string.Create(cut.Length, cut, static (span, source) =>
@@ -176,4 +195,7 @@ internal static class HostsFile
     }
 
     private static ConfigException Error(string fileName, int line, string problem) => new($"{fileName}:{line}: {problem}");
+
+    /// <summary>A word of a server line: its name, its form for messages, and how its value sets the entry (throwing the problem).</summary>
+    private sealed record Word(string Name, string Form, Func<HostEntry, string, HostEntry> Apply);
 }
