@@ -138,7 +138,7 @@ internal static class Program
         using (proxy)
         using (admin)
         using (new TcplbMeter(proxy.Status))
-        using (var reloader = new HostsReloader(settings.HostsPath, entries, proxy.Pool, resolver, settings.ResolveInterval, time, log))
+        using (var reloader = new HostsReloader(settings.HostsPath, entries, proxy.Routes, resolver, settings.ResolveInterval, time, log))
         using (var signals = new ShutdownSignals(log, reloader.RequestReload))
         {
             proxy.Start();

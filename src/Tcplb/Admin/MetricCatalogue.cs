@@ -30,10 +30,16 @@ internal sealed class Metric<T>(string? name, MetricType type, string help, stri
 
 /// <summary>
 /// Every figure tcplb publishes, written once: <c>/metrics</c>, <c>/status</c> (and so the status page) and
-/// the <c>Tcplb</c> meter are all generated from these two lists.
+/// the <c>Tcplb</c> meter are all generated from these lists.
 /// </summary>
 internal static class MetricCatalogue
 {
+    /// <summary>The label that tells apart the series of a per-server figure: the server's address.</summary>
+    public const string ServerLabel = "backend";
+
+    /// <summary>The label that tells apart the series of a per-route figure: the route's name.</summary>
+    public const string RouteLabel = "route";
+
     public static readonly Metric<ProxyStatus>[] Proxy =
     [
         new("tcplb_connections_active", MetricType.UpDownCounter, "Client connections open now.",
@@ -56,7 +62,7 @@ internal static class MetricCatalogue
             "uptime_seconds", null, "s", s => Math.Round(s.Uptime.TotalSeconds, 3)),
     ];
 
-    /// <summary>Per server; on <c>/metrics</c> each carries the label <c>backend="ADDRESS"</c>.</summary>
+    /// <summary>Per server; on <c>/metrics</c> and the meter each carries the label <see cref="ServerLabel"/> (its address).</summary>
     public static readonly Metric<ServerStatus>[] Server =
     [
         new("tcplb_backend_up", MetricType.Gauge, "1 when the server is not in cooldown after a failed connect.",
@@ -73,5 +79,12 @@ internal static class MetricCatalogue
             "bytes_sent", "tcplb.backend.bytes_sent", "By", s => s.BytesSent),
         new("tcplb_backend_bytes_received_total", MetricType.Counter, "Bytes received from the server, counted when each connection ends.",
             "bytes_received", "tcplb.backend.bytes_received", "By", s => s.BytesReceived),
+    ];
+
+    /// <summary>Per route (a <c>sni=</c> name, or <c>default</c>); on <c>/metrics</c> and the meter each carries the label <see cref="RouteLabel"/>.</summary>
+    public static readonly Metric<RouteStatus>[] Route =
+    [
+        new("tcplb_routed_connections_total", MetricType.Counter, "Client connections sent to the route's servers: by the server name they asked for, or default.",
+            "connections", "tcplb.routed_connections", "{connection}", r => r.Connections),
     ];
 }

@@ -20,20 +20,27 @@ internal static class PrometheusText
                 text.Append(name).Append(' ').Append(Number(metric.Read(status))).Append('\n');
             }
         }
-        foreach (var metric in MetricCatalogue.Server)
+        WriteLabelled(text, MetricCatalogue.Server, status.Servers, MetricCatalogue.ServerLabel, s => s.Address);
+        WriteLabelled(text, MetricCatalogue.Route, status.Routes, MetricCatalogue.RouteLabel, r => r.Name);
+        return text.ToString();
+    }
+
+    /// <summary>Each named figure of <paramref name="metrics"/> once per item, told apart by <paramref name="label"/>.</summary>
+    private static void WriteLabelled<T>(StringBuilder text, Metric<T>[] metrics, T[] items, string label, Func<T, string> labelValue)
+    {
+        foreach (var metric in metrics)
         {
             if (metric.Name is not { } name)
             {
                 continue;
             }
             Header(text, name, metric);
-            foreach (var server in status.Servers)
+            foreach (var item in items)
             {
-                text.Append(name).Append("{backend=\"").Append(Escape(server.Address)).Append("\"} ")
-                    .Append(Number(metric.Read(server))).Append('\n');
+                text.Append(name).Append('{').Append(label).Append("=\"").Append(Escape(labelValue(item))).Append("\"} ")
+                    .Append(Number(metric.Read(item))).Append('\n');
             }
         }
-        return text.ToString();
     }
 
     private static void Header<T>(StringBuilder text, string name, Metric<T> metric) =>

@@ -23,26 +23,23 @@ internal sealed class TcplbMeter : IDisposable
                 Create(metric, () => [new Measurement<long>((long)metric.Read(status()))]);
             }
         }
-        foreach (var metric in MetricCatalogue.Server)
-        {
-            if (metric.Instrument is not null)
-            {
-                Create(metric, () => PerServer(status(), metric));
-            }
-        }
+        CreateLabelled(MetricCatalogue.Server, () => status().Servers, MetricCatalogue.ServerLabel, s => s.Address);
+        CreateLabelled(MetricCatalogue.Route, () => status().Routes, MetricCatalogue.RouteLabel, r => r.Name);
     }
 
     public Meter Meter => _meter;
 
-    private static Measurement<long>[] PerServer(ProxyStatus status, Metric<ServerStatus> metric)
+    /// <summary>An instrument per figure that names one, measured once per item and tagged with <paramref name="label"/>.</summary>
+    private void CreateLabelled<T>(Metric<T>[] metrics, Func<T[]> items, string label, Func<T, string> labelValue)
     {
-        var measurements = new Measurement<long>[status.Servers.Length];
-        for (var i = 0; i < measurements.Length; i++)
+        foreach (var metric in metrics)
         {
-            var server = status.Servers[i];
-            measurements[i] = new Measurement<long>((long)metric.Read(server), new KeyValuePair<string, object?>("backend", server.Address));
+            if (metric.Instrument is not null)
+            {
+                Create(metric, () => Array.ConvertAll(items(),
+                    item => new Measurement<long>((long)metric.Read(item), new KeyValuePair<string, object?>(label, labelValue(item)))));
+            }
         }
-        return measurements;
     }
 
     private void Create<T>(Metric<T> metric, Func<IEnumerable<Measurement<long>>> observe)

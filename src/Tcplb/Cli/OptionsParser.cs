@@ -29,6 +29,7 @@ internal static class OptionsParser
         new("--resolve-interval", "TCPLB_RESOLVE_INTERVAL", true, (o, v, w) => o with { ResolveInterval = Duration.Parse(v, w) }),
         new("--access-log", "TCPLB_ACCESS_LOG", false, (o, v, w) => o with { AccessLog = ParseSwitch(v, w) }),
         new("--log-level", "TCPLB_LOG_LEVEL", true, (o, v, w) => o with { LogLevel = ParseLogLevel(v, w) }),
+        new("--sni-timeout", "TCPLB_SNI_TIMEOUT", true, (o, v, w) => o with { SniTimeout = Positive(Duration.Parse(v, w), v, w) }),
     ];
 
     public static Command Parse(IReadOnlyList<string> args, Func<string, string?> environment)

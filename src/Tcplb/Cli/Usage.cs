@@ -14,6 +14,8 @@ internal static class Usage
 
         Listens on PORT (IPv4 and IPv6) and spreads connections over the servers
         in the hosts file, one HOST:PORT per line (optional weight=N; # comments).
+        Lines with sni=NAME[,NAME] (exact or *.domain) serve TLS clients asking for
+        those names; the other lines serve everyone else. TLS is never decrypted.
 
         options (each also read from its environment variable; a flag wins):
           --hosts PATH             TCPLB_HOSTS             servers file (./hosts)
@@ -29,6 +31,7 @@ internal static class Usage
           --resolve-interval DUR   TCPLB_RESOLVE_INTERVAL  how often host names are resolved again (30s)
           --access-log             TCPLB_ACCESS_LOG=1      one line per finished connection (off)
           --log-level LEVEL        TCPLB_LOG_LEVEL         debug | info | warn | error (info)
+          --sni-timeout DUR        TCPLB_SNI_TIMEOUT       with sni= lines: how long to wait for a ClientHello (5s)
 
         durations: 500ms, 3s, 2m, 1h.  exit codes: 0 done, 1 runtime failure, 2 bad arguments or hosts file.
         """;

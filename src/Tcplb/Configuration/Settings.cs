@@ -23,4 +23,5 @@ internal sealed record Settings
     public TimeSpan ResolveInterval { get; init; } = TimeSpan.FromSeconds(30);
     public bool AccessLog { get; init; }
     public LogLevel LogLevel { get; init; } = LogLevel.Info;
+    public TimeSpan SniTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -15,6 +15,9 @@ internal sealed partial class Session
     private readonly ConnectArgs _connect;
     private readonly ConnectAttempt _attempt = new();
 
+    /// <summary>The pool of the route chosen for this connection.</summary>
+    private BackendPool _pool = null!;
+
     /// <summary>The socket of the connect in flight; whoever takes it (completion or timeout) decides its fate.</summary>
     private Socket? _connecting;
     private long _connectDeadline;
@@ -26,7 +29,7 @@ internal sealed partial class Session
     {
         while (true)
         {
-            var server = _context.Pool.Pick(_attempt);
+            var server = _pool.Pick(_attempt);
             if (server is null)
             {
                 Reject();
@@ -79,13 +82,13 @@ internal sealed partial class Session
         var backend = _backend!;
         if (socket is not null && _connect.SocketError == SocketError.Success)
         {
-            _context.Pool.ReportConnected(backend);
+            _pool.ReportConnected(backend);
             StartRelaying(socket);
             return false;
         }
         socket?.Dispose();
         _backend = null;
-        _context.Pool.ReportConnectFailure(backend, socket is null ? "timeout" : Describe(_connect.SocketError));
+        _pool.ReportConnectFailure(backend, socket is null ? "timeout" : Describe(_connect.SocketError));
         return true;
     }
 
@@ -127,13 +130,13 @@ internal sealed partial class Session
         }
     }
 
-    /// <summary>No server would take the client: close it with a reset, so it knows it was not served.</summary>
-    private void Reject()
+    /// <summary>No server would take the client (or none serves its name): close it with a reset, so it knows it was not served.</summary>
+    private void Reject(CloseReason reason = CloseReason.NoServer)
     {
-        _close.TryClose(_close.Generation, CloseReason.NoServer);
-        _context.Log.Debug("no server for client", ("tries", _attempt.Tries));
+        _close.TryClose(_close.Generation, reason);
+        _context.Log.Debug("no server for client", ("tries", _attempt.Tries), ("reason", ReasonName(reason)));
         _client?.Close(0);
-        Release();
+        ServerSideOrHelloDone(); // releases the session, once a hello receive still pending has completed
     }
 
     private static string Describe(SocketError error) => error switch

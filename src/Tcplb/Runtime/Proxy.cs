@@ -30,14 +30,15 @@ internal sealed class Proxy : IDisposable
         _time = time;
         _createdAt = time.GetTimestamp();
         var slab = BufferSlab.ForConnections(settings.MaxConnections, settings.BufferSize);
-        Pool = new BackendPool(servers, BalancePolicies.Create(settings.Balance, random), settings.Cooldown, time, log);
-        _context = new SessionContext(settings, Pool, slab, time, log);
+        Routes = new RouteTable(servers, members => new BackendPool(members, BalancePolicies.Create(settings.Balance, random), settings.Cooldown, time, log));
+        _context = new SessionContext(settings, Routes, slab, time, log);
         _sessions = new SessionPool(_context);
         _listener = new Listener(ListenSocket.Open(settings.Port, bindAddress), _sessions, _context.Pressure);
         _timeouts = new TimeoutThread(_sessions, time);
     }
 
-    public BackendPool Pool { get; }
+    /// <summary>The routes of the hosts file, each with its pool of servers; what a reload replaces.</summary>
+    public RouteTable Routes { get; }
 
     public ConnectionCounters Connections => _context.Connections;
 
@@ -101,7 +102,8 @@ internal sealed class Proxy : IDisposable
             SliceBytes = slab.SliceSize,
             ResidentBytes = ProcessFigures.ResidentBytes,
             OpenDescriptors = ProcessFigures.OpenDescriptors,
-            Servers = Array.ConvertAll(Pool.Servers, server => ServerStatusOf(server, now)),
+            Servers = Array.ConvertAll(Routes.Servers, server => ServerStatusOf(server, now)),
+            Routes = Array.ConvertAll(Routes.Routes, route => new RouteStatus { Name = route.Name, Connections = route.Connections }),
         };
     }
 
@@ -114,6 +116,7 @@ internal sealed class Proxy : IDisposable
             Address = server.Name,
             Host = server.Host,
             Weight = server.Weight,
+            Routes = server.Routes,
             Up = up,
             CooldownLeft = up ? TimeSpan.Zero : _time.Span(state.DownUntil - now),
             ConsecutiveFailures = state.ConsecutiveFailures,
