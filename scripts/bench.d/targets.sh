@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2034 # the tables and CMD are read by scripts/bench
-# Backends and targets of scripts/bench (sourced after procs.sh).
+# Backends and targets of scripts/bench (sourced).
 #
 # A target is what the load generator talks to. `direct` is the backend
 # itself; the others are proxies started fresh for each measurement with a
@@ -16,41 +16,61 @@ BACKEND2_PORT=18081
 IPERF_PORT=15201
 NGINX_STREAM_MODULE=/usr/lib/nginx/modules/ngx_stream_module.so
 
-# Every target, in report order. Proxies listen on 17000 + their index.
-ALL_TARGETS=(direct tcplb tcplb-threadpool tcplb-1engine tcplb-64k tcplb-accesslog haproxy1 haproxy2 nginx-stream1 nginx-stream-auto nginx-http)
-DEFAULT_TARGETS=(direct tcplb haproxy1 haproxy2 nginx-stream1 nginx-stream-auto nginx-http)
-
-# tcplb variants: target name -> environment (space-separated NAME=VALUE) and
-# extra arguments. A new variant is one line in each table plus its name in
-# ALL_TARGETS (and DEFAULT_TARGETS to run it by default).
-declare -A TCPLB_ENV=(
-    [tcplb]=""
-    [tcplb-threadpool]="DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0"
-    [tcplb-1engine]="DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT=1"
-    [tcplb-64k]=""
-    [tcplb-accesslog]=""
-)
-declare -A TCPLB_ARGS=(
-    [tcplb]=""
-    [tcplb-threadpool]=""
-    [tcplb-1engine]=""
-    [tcplb-64k]="--buffer-size 65536"
-    [tcplb-accesslog]="--access-log"
-)
-
-declare -A TARGET_NOTE=(
+# Every target, in report order (proxies listen on 17000 + their index), and those run by default.
+ALL_TARGETS=(direct)
+DEFAULT_TARGETS=(direct)
+declare -A TCPLB_ENV TCPLB_ARGS TARGET_NOTE=(
     [direct]="the backend itself (first nginx backend; iperf3 server for bulk)"
-    [tcplb]="artifacts/tcplb, defaults"
-    [tcplb-threadpool]="artifacts/tcplb with socket completions dispatched to the thread pool (INLINE_COMPLETIONS=0)"
-    [tcplb-1engine]="artifacts/tcplb with one socket engine thread (DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT=1)"
-    [tcplb-64k]="artifacts/tcplb --buffer-size 65536"
-    [tcplb-accesslog]="artifacts/tcplb --access-log (one line per connection to the log file)"
+)
+
+# tcplb_variant NAME default|extra ENV ARGS [WHY] — a target running artifacts/tcplb with the environment
+# ENV (NAME=VALUE words) and the extra arguments ARGS; `extra` ones run only when named by --only or --add.
+tcplb_variant() {
+    local name=$1 runs=$2 env=$3 args=$4 why=${5:-}
+    ALL_TARGETS+=("$name")
+    [[ $runs == extra ]] || DEFAULT_TARGETS+=("$name")
+    TCPLB_ENV[$name]=$env
+    TCPLB_ARGS[$name]=$args
+    TARGET_NOTE[$name]="artifacts/tcplb${args:+ $args}${env:+ with $env}${why:+ ($why)}"
+    [[ -n $args$env ]] || TARGET_NOTE[$name]+=", defaults"
+}
+
+# The tcplb variants: a new one is one more line here.
+#             name             runs    environment                                    arguments             why
+tcplb_variant tcplb            default ""                                             ""
+tcplb_variant tcplb-threadpool extra   DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 ""                    "socket completions dispatched to the thread pool"
+tcplb_variant tcplb-1proc      extra   ""                                             "--workers 1"         "one process, an engine thread per core"
+tcplb_variant tcplb-1engine    extra   DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT=1       "--workers 1"         "one process, one socket engine thread"
+tcplb_variant tcplb-16k        extra   ""                                             "--buffer-size 16384"
+tcplb_variant tcplb-accesslog  extra   ""                                             "--access-log"        "one line per connection to the log file"
+
+ALL_TARGETS+=(haproxy1 haproxy2 haproxy2-splice nginx-stream1 nginx-stream-auto nginx-http)
+DEFAULT_TARGETS+=(haproxy1 haproxy2 haproxy2-splice nginx-stream1 nginx-stream-auto nginx-http)
+TARGET_NOTE+=(
     [haproxy1]="HAProxy mode tcp, nbthread 1"
     [haproxy2]="HAProxy mode tcp, nbthread 2"
+    [haproxy2-splice]="HAProxy mode tcp, nbthread 2, option splice-auto (splice(2) moves the bytes when worthwhile)"
     [nginx-stream1]="nginx stream proxy_pass, worker_processes 1"
     [nginx-stream-auto]="nginx stream proxy_pass, worker_processes auto"
     [nginx-http]="nginx http: upstream block + location / { proxy_pass http://backend; }, worker_processes auto"
 )
+
+# Targets that run by default in these workloads only (elsewhere when named by --only or --add): splicing
+# changes nothing for small requests, so HAProxy with splice-auto is a bulk target.
+declare -A DEFAULT_WORKLOADS=([haproxy2-splice]=bulk)
+
+# targets_usage — the targets, for --help.
+targets_usage() {
+    local t extra=()
+    for t in "${ALL_TARGETS[@]}"; do
+        [[ " ${DEFAULT_TARGETS[*]} " == *" $t "* ]] || extra+=("$t")
+    done
+    echo "Targets: ${ALL_TARGETS[*]}" | fold -s -w 110 | sed 's/ $//; 2,$s/^/         /'
+    echo "Not run by default: ${extra[*]}."
+    for t in "${!DEFAULT_WORKLOADS[@]}"; do
+        echo "By default $t runs in ${DEFAULT_WORKLOADS[$t]} only."
+    done
+}
 
 target_port() {
     local name=$1 i
@@ -66,9 +86,15 @@ direct_port() {
     [[ $1 == iperf ]] && echo "$IPERF_PORT" || echo "$BACKEND1_PORT"
 }
 
-# http_only NAME — targets that cannot carry non-HTTP traffic (bulk).
-http_only() {
-    [[ $1 == nginx-http ]]
+# runs_in WORKLOAD NAME — whether target NAME takes part in WORKLOAD: an HTTP proxy cannot carry bulk
+# traffic, direct has no footprint of its own nor a proxy to pin, and a target of DEFAULT_WORKLOADS runs
+# elsewhere only when named (NAMED_TARGETS, from --only and --add).
+runs_in() {
+    case $1/$2 in
+        bulk/nginx-http | footprint/direct | scaling/direct) return 1 ;;
+    esac
+    local only=${DEFAULT_WORKLOADS[$2]:-}
+    [[ -z $only || " $only " == *" $1 "* || " ${NAMED_TARGETS[*]} " == *" $2 "* ]]
 }
 
 # upstream_addrs SET — the backend addresses of a set, one per line.
@@ -169,22 +195,27 @@ write_nginx_http_conf() {
     } >"$prefix/nginx.conf"
 }
 
-# HAProxy in mode tcp. maxconn leaves room under the 20,000 descriptors a
-# process may open here: two sockets per connection plus HAProxy's own.
+# write_haproxy_cfg FILE PORT THREADS SET [splice] — HAProxy in mode tcp. maxconn leaves room under the
+# 20,000 descriptors a process may open here: two sockets per connection plus HAProxy's own. With splice,
+# `option splice-auto`, and room for the pipes it needs too (two descriptors each; HAProxy refuses to
+# start when maxconn and maxpipes together exceed the limit).
 write_haproxy_cfg() {
-    local file=$1 port=$2 threads=$3 set=$4 i=0 addr
+    local file=$1 port=$2 threads=$3 set=$4 splice=${5:-} i=0 addr maxconn=9900
+    [[ -z $splice ]] || maxconn=9500
     {
         cat <<EOF
 global
     nbthread $threads
-    maxconn 9900
-defaults
+    maxconn $maxconn
+${splice:+    maxpipes 200
+}defaults
     mode tcp
-    maxconn 9900
+    maxconn $maxconn
     timeout connect 5s
     timeout client 10m
     timeout server 10m
-frontend bench
+${splice:+    option splice-auto
+}frontend bench
     bind 127.0.0.1:$port
     default_backend servers
 backend servers
@@ -208,11 +239,13 @@ target_cmd() {
         direct) ;;
         tcplb*)
             upstream_addrs "$set" >"$dir/hosts"
-            # shellcheck disable=SC2206 # the tables hold space-separated words
+            # shellcheck disable=SC2206 # ENV and ARGS are space-separated words
             CMD=(env ${TCPLB_ENV[$name]} "$TCPLB_BIN" "$port" --hosts "$dir/hosts" ${TCPLB_ARGS[$name]})
             ;;
         haproxy*)
-            write_haproxy_cfg "$dir/haproxy.cfg" "$port" "${name#haproxy}" "$set"
+            local threads=${name#haproxy} splice=""
+            [[ $name != *-splice ]] || splice=splice
+            write_haproxy_cfg "$dir/haproxy.cfg" "$port" "${threads%%-*}" "$set" "$splice"
             CMD=(haproxy -db -f "$dir/haproxy.cfg")
             ;;
         nginx-stream1 | nginx-stream-auto)

@@ -9,8 +9,11 @@ using Tcplb.Runtime;
 
 namespace Tcplb;
 
-/// <summary>The composition root: reads the command line, then validates, probes or runs the balancer.</summary>
-internal static class Program
+/// <summary>
+/// The composition root: reads the command line, then validates, probes or runs the balancer, as one process
+/// or as a group of worker processes (<c>Program.Workers.cs</c>).
+/// </summary>
+internal static partial class Program
 {
     public const int ExitOk = 0;
     public const int ExitFailure = 1;
@@ -43,9 +46,18 @@ internal static class Program
                 return Probe.Run(probe.Address, error);
             case Command.Validate validate:
                 return Validate(validate.Settings, Console.Out, error);
-            default:
-                return Serve(((Command.Run)command).Settings, error);
         }
+        var settings = ((Command.Run)command).Settings;
+        if (WorkerProcess.FromEnvironment() is { } worker)
+        {
+            SocketEngine.UseOneThreadPerProcess();
+            return ServeAsWorker(settings, worker.Index, worker.Descriptor, error);
+        }
+        if (settings.WorkerCount > 1)
+        {
+            SocketEngine.UseOneThreadPerProcess();
+        }
+        return Serve(settings, args, error);
     }
 
     /// <summary>
@@ -54,18 +66,13 @@ internal static class Program
     /// </summary>
     private static int Validate(Settings settings, TextWriter output, TextWriter error)
     {
-        IReadOnlyList<HostEntry> entries;
-        try
+        if (LoadHosts(settings, error) is not { } entries)
         {
-            entries = HostsFile.Load(settings.HostsPath);
-        }
-        catch (ConfigException e)
-        {
-            error.WriteLine($"tcplb: {e.Message}");
             return ExitUsage;
         }
         var servers = new HostsResolver(new Log(error, settings.LogLevel, TimeProvider.System)).Resolve(entries);
-        output.WriteLine($"tcplb: configuration ok: port {settings.Port}, balance {BalancePolicyNames.Of(settings.Balance)}, {servers.Count} servers");
+        output.WriteLine($"tcplb: configuration ok: port {settings.Port}, balance {BalancePolicyNames.Of(settings.Balance)}, {servers.Count} servers, " +
+            $"{settings.WorkerCount} workers");
         foreach (var server in servers)
         {
             var routes = server.Routes is [ServerNames.DefaultRoute] ? "" : $" routes={string.Join(',', server.Routes)}";
@@ -81,84 +88,156 @@ internal static class Program
         return ExitOk;
     }
 
-    private static int Serve(Settings settings, TextWriter error)
+    /// <summary>
+    /// Runs the balancer: as one process whose socket engine has a thread per core, or as the first of several
+    /// worker processes (then it starts the others, see <c>Program.Workers.cs</c>, and speaks for the group).
+    /// </summary>
+    private static int Serve(Settings settings, string[] args, TextWriter error)
     {
         var time = TimeProvider.System;
         var log = new Log(error, settings.LogLevel, time);
-        IReadOnlyList<HostEntry> entries;
+        var several = settings.WorkerCount > 1;
+        var workerLog = several ? log.ForWorker(0) : log;
+        if (LoadHosts(settings, error) is not { } entries)
+        {
+            return ExitUsage;
+        }
+        var resolver = new HostsResolver(workerLog);
+        var servers = Resolve(resolver, entries, log);
+        Socket[]? group = null;
         try
         {
-            entries = HostsFile.Load(settings.HostsPath);
+            group = several ? ListenSocket.OpenGroup(settings.Port, settings.WorkerCount) : null;
+        }
+        catch (SocketException e)
+        {
+            error.WriteLine(CannotListen(settings, e));
+            return ExitFailure;
+        }
+        if (CreateProxy(several ? ShareOf(settings) : settings, servers, workerLog, group?[0], error) is not { } proxy)
+        {
+            return ExitFailure;
+        }
+        using var workers = group is null ? null : new WorkerGroup(group, args, log);
+        Func<byte[]> status = workers is null
+            ? () => StatusJson.Write(proxy.Status())
+            : () => StatusMerge.Merge([StatusJson.Write(proxy.Status(), indented: false), .. workers.Statuses()]);
+        if (!TryCreateAdmin(settings, status, error, out var admin))
+        {
+            proxy.Dispose();
+            return ExitFailure;
+        }
+        using (proxy)
+        using (admin)
+        using (new TcplbMeter(status))
+        using (var reloader = new HostsReloader(settings.HostsPath, entries, proxy.Routes, resolver, settings.ResolveInterval, time, workerLog))
+        using (var signals = new ShutdownSignals(log, reloader.RequestReload, workers is null ? null : workers.Relay))
+        {
+            proxy.Start();
+            if (workers?.Start() == false)
+            {
+                return ExitFailure;
+            }
+            StartAdmin(admin, log);
+            LogListening(log, settings, proxy.LocalEndPoint.Port, servers.Count);
+            signals.WaitForStop(); // the other workers' share of the port is closed already (WorkerGroup.Relay)
+            proxy.StopAccepting();
+            log.Info("draining", ("connections", ActiveConnections(status())), ("drain", settings.Drain));
+            Drain(proxy, settings.Drain, workerLog);
+            var clean = workers?.WaitForExit(settings.Drain + WorkerGroup.StartTimeout) ?? true;
+            log.Info("stopped");
+            return clean ? ExitOk : ExitFailure;
+        }
+    }
+
+    private static IReadOnlyList<HostEntry>? LoadHosts(Settings settings, TextWriter error)
+    {
+        try
+        {
+            return HostsFile.Load(settings.HostsPath);
         }
         catch (ConfigException e)
         {
             error.WriteLine($"tcplb: {e.Message}");
-            return ExitUsage;
+            return null;
         }
-        var resolver = new HostsResolver(log);
+    }
+
+    private static List<Backend> Resolve(HostsResolver resolver, IReadOnlyList<HostEntry> entries, Log log)
+    {
         var servers = resolver.Resolve(entries);
         if (servers.Count == 0)
         {
             log.Warn("no server address resolves yet; clients are refused until one does");
         }
+        return servers;
+    }
 
-        Proxy proxy;
+    /// <summary>The proxy, or null after one line saying why it cannot run (the port, or the buffers).</summary>
+    private static Proxy? CreateProxy(Settings settings, List<Backend> servers, Log log, Socket? listener, TextWriter error, int worker = 0)
+    {
         try
         {
-            proxy = new Proxy(settings, servers, log, time, Random.Shared);
+            return new Proxy(settings, servers, log, TimeProvider.System, Random.Shared, listener: listener, worker: worker);
         }
         catch (SocketException e)
         {
-            var problem = e.SocketErrorCode == SocketError.AddressAlreadyInUse ? "address already in use" : e.Message;
-            error.WriteLine($"tcplb: cannot listen on port {settings.Port}: {problem}");
-            return ExitFailure;
+            error.WriteLine(CannotListen(settings, e));
         }
         catch (OutOfMemoryException)
         {
             error.WriteLine($"tcplb: cannot reserve {BufferSlab.BytesFor(settings.MaxConnections, settings.BufferSize) >> 20} MiB of buffers; " +
                 "lower --max-conns or --buffer-size");
-            return ExitFailure;
         }
+        return null;
+    }
 
-        AdminServer? admin = null;
-        if (settings.Admin is not null)
+    private static string CannotListen(Settings settings, SocketException e) =>
+        $"tcplb: cannot listen on port {settings.Port}: {(e.SocketErrorCode == SocketError.AddressAlreadyInUse ? "address already in use" : e.Message)}";
+
+    private static bool TryCreateAdmin(Settings settings, Func<byte[]> status, TextWriter error, out AdminServer? admin)
+    {
+        admin = null;
+        if (settings.Admin is null)
         {
-            try
-            {
-                admin = new AdminServer(settings.Admin, proxy.Status);
-            }
-            catch (SocketException e)
-            {
-                proxy.Dispose();
-                error.WriteLine($"tcplb: cannot listen on admin address {settings.Admin}: {e.Message}");
-                return ExitFailure;
-            }
+            return true;
         }
-
-        using (proxy)
-        using (admin)
-        using (new TcplbMeter(proxy.Status))
-        using (var reloader = new HostsReloader(settings.HostsPath, entries, proxy.Routes, resolver, settings.ResolveInterval, time, log))
-        using (var signals = new ShutdownSignals(log, reloader.RequestReload))
+        try
         {
-            proxy.Start();
-            admin?.Start();
-            if (admin is not null)
-            {
-                log.Info("admin listening", ("address", admin.LocalEndPoint));
-            }
-            log.Info("listening", ("port", proxy.LocalEndPoint.Port), ("servers", servers.Count), ("balance", BalancePolicyNames.Of(settings.Balance)),
-                ("max_conns", settings.MaxConnections));
-            signals.WaitForStop();
-            log.Info("draining", ("connections", proxy.Connections.Active), ("drain", settings.Drain));
+            admin = new AdminServer(settings.Admin, status);
+            return true;
+        }
+        catch (SocketException e)
+        {
+            error.WriteLine($"tcplb: cannot listen on admin address {settings.Admin}: {e.Message}");
+            return false;
+        }
+    }
+
+    private static void StartAdmin(AdminServer? admin, Log log)
+    {
+        if (admin is not null)
+        {
+            admin.Start();
+            log.Info("admin listening", ("address", admin.LocalEndPoint));
+        }
+    }
+
+    private static void LogListening(Log log, Settings settings, int port, int servers) =>
+        log.Info("listening", ("port", port), ("servers", servers), ("balance", BalancePolicyNames.Of(settings.Balance)),
+            ("max_conns", settings.MaxConnections), ("workers", settings.WorkerCount));
+
+    /// <summary>Stops accepting (if not stopped yet), waits up to the drain time, then closes what is left.</summary>
+    private static void Drain(Proxy proxy, TimeSpan drain, Log log)
+    {
+        if (proxy.Accepting)
+        {
             proxy.StopAccepting();
-            if (!proxy.WaitForDrain(settings.Drain))
-            {
-                log.Warn("drain time over; closing the remaining connections", ("connections", proxy.Connections.Active));
-                proxy.CloseAll();
-            }
-            log.Info("stopped");
         }
-        return ExitOk;
+        if (!proxy.WaitForDrain(drain))
+        {
+            log.Warn("drain time over; closing the remaining connections", ("connections", proxy.Connections.Active));
+            proxy.CloseAll();
+        }
     }
 }

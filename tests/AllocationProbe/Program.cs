@@ -33,16 +33,13 @@ if (args[0] == "chunks")
     // runtime's thread pool now and then replaces a 1 KB work-queue segment, whatever the work items are.
     operations = 10_000;
     allocated = long.MaxValue;
-    var most = 0L;
     for (var window = 0; window < 3; window++)
     {
         var before = GC.GetTotalAllocatedBytes(precise: true);
         PingPong(client, chunk, reply, (int)operations);
         var bytes = GC.GetTotalAllocatedBytes(precise: true) - before;
         allocated = Math.Min(allocated, bytes);
-        most = Math.Max(most, bytes);
     }
-    Console.WriteLine($"most={most}");
 }
 else
 {

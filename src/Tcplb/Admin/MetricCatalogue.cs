@@ -10,14 +10,22 @@ internal enum MetricType
     Gauge,
 }
 
+/// <summary>How the figures of several worker processes make the balancer's one figure.</summary>
+internal enum MetricMerge
+{
+    Sum,
+    Min,
+    Max,
+}
+
 /// <summary>
 /// One published figure. <paramref name="name"/> is its Prometheus name (null: not on <c>/metrics</c>),
 /// <paramref name="json"/> its place in <c>/status</c> (<c>group.key</c>, or a top-level key; null: not
 /// there), <paramref name="instrument"/> its <see cref="System.Diagnostics.Metrics"/> instrument (null: not
-/// published on the meter).
+/// published on the meter). Counts add up across worker processes; a level says how it merges.
 /// </summary>
 internal sealed class Metric<T>(string? name, MetricType type, string help, string? json, string? instrument, string? unit,
-    Func<T, double> read)
+    Func<T, double> read, MetricMerge merge = MetricMerge.Sum)
 {
     public string? Name { get; } = name;
     public MetricType Type { get; } = type;
@@ -26,20 +34,23 @@ internal sealed class Metric<T>(string? name, MetricType type, string help, stri
     public string? Instrument { get; } = instrument;
     public string? Unit { get; } = unit;
     public Func<T, double> Read { get; } = read;
+    public MetricMerge Merge { get; } = merge;
 }
 
 /// <summary>
-/// Every figure tcplb publishes, written once: <c>/metrics</c>, <c>/status</c> (and so the status page) and
-/// the <c>Tcplb</c> meter are all generated from these lists.
+/// A list of <c>/status</c> whose items each carry the figures of <paramref name="Metrics"/>: the array's name,
+/// the property that names an item (its first, by which the documents of worker processes pair items), and
+/// the label that carries that name on <c>/metrics</c> and the meter.
+/// </summary>
+internal sealed record ItemList<T>(string Array, string Key, string Label, Metric<T>[] Metrics);
+
+/// <summary>
+/// Every figure tcplb publishes, written once. Each process writes its figures into its <c>/status</c>
+/// document from these lists; the documents of worker processes merge by the rules here; <c>/metrics</c>,
+/// the status page and the <c>Tcplb</c> meter all read the (merged) document through the same lists.
 /// </summary>
 internal static class MetricCatalogue
 {
-    /// <summary>The label that tells apart the series of a per-server figure: the server's address.</summary>
-    public const string ServerLabel = "backend";
-
-    /// <summary>The label that tells apart the series of a per-route figure: the route's name.</summary>
-    public const string RouteLabel = "route";
-
     public static readonly Metric<ProxyStatus>[] Proxy =
     [
         new("tcplb_connections_active", MetricType.UpDownCounter, "Client connections open now.",
@@ -53,20 +64,22 @@ internal static class MetricCatalogue
         new("tcplb_buffer_slices", MetricType.Gauge, "Slab slices in all (--max-conns).",
             "buffers.slices", null, "{slice}", s => s.Slices),
         new(null, MetricType.Gauge, "Bytes of buffer per connection, both directions.",
-            "buffers.slice_bytes", null, "By", s => s.SliceBytes),
-        new("process_resident_memory_bytes", MetricType.Gauge, "Resident memory size in bytes.",
+            "buffers.slice_bytes", null, "By", s => s.SliceBytes, MetricMerge.Max),
+        new("process_resident_memory_bytes", MetricType.Gauge, "Resident memory size in bytes, all worker processes together, the pages they share counted once.",
             "process.resident_memory_bytes", null, "By", s => s.ResidentBytes),
-        new("process_open_fds", MetricType.Gauge, "Open file descriptors, sockets included.",
+        new("process_open_fds", MetricType.Gauge, "Open file descriptors, sockets included, all worker processes together.",
             "process.open_fds", null, "{descriptor}", s => s.OpenDescriptors),
+        new("tcplb_workers", MetricType.Gauge, "Worker processes serving the port (each holds one slice for its next accept).",
+            "workers", null, "{process}", _ => 1),
         new("tcplb_uptime_seconds", MetricType.Gauge, "Seconds since the balancer started.",
-            "uptime_seconds", null, "s", s => Math.Round(s.Uptime.TotalSeconds, 3)),
+            "uptime_seconds", null, "s", s => Math.Round(s.Uptime.TotalSeconds, 3), MetricMerge.Max),
     ];
 
-    /// <summary>Per server; on <c>/metrics</c> and the meter each carries the label <see cref="ServerLabel"/> (its address).</summary>
+    /// <summary>Per server (<see cref="Servers"/>).</summary>
     public static readonly Metric<ServerStatus>[] Server =
     [
-        new("tcplb_backend_up", MetricType.Gauge, "1 when the server is not in cooldown after a failed connect.",
-            null, "tcplb.backend.up", null, s => s.Up ? 1 : 0),
+        new("tcplb_backend_up", MetricType.Gauge, "1 when the server is not in cooldown after a failed connect (in every worker).",
+            "up", "tcplb.backend.up", null, s => s.Up ? 1 : 0, MetricMerge.Min),
         new("tcplb_backend_connections_active", MetricType.UpDownCounter, "Connections open to the server now.",
             "active", "tcplb.backend.connections.active", "{connection}", s => s.Active),
         new("tcplb_backend_connections_total", MetricType.Counter, "Connections made to the server.",
@@ -74,17 +87,23 @@ internal static class MetricCatalogue
         new("tcplb_backend_connect_failures_total", MetricType.Counter, "Connects to the server that failed or timed out.",
             "connect_failures", "tcplb.backend.connect_failures", "{failure}", s => s.ConnectFailures),
         new(null, MetricType.Gauge, "Failed connects in a row; 0 after a success.",
-            "consecutive_failures", null, "{failure}", s => s.ConsecutiveFailures),
+            "consecutive_failures", null, "{failure}", s => s.ConsecutiveFailures, MetricMerge.Max),
         new("tcplb_backend_bytes_sent_total", MetricType.Counter, "Bytes sent to the server, counted when each connection ends.",
             "bytes_sent", "tcplb.backend.bytes_sent", "By", s => s.BytesSent),
         new("tcplb_backend_bytes_received_total", MetricType.Counter, "Bytes received from the server, counted when each connection ends.",
             "bytes_received", "tcplb.backend.bytes_received", "By", s => s.BytesReceived),
     ];
 
-    /// <summary>Per route (a <c>sni=</c> name, or <c>default</c>); on <c>/metrics</c> and the meter each carries the label <see cref="RouteLabel"/>.</summary>
+    /// <summary>Per route: a <c>sni=</c> name of the hosts file, or <c>default</c> (<see cref="Routes"/>).</summary>
     public static readonly Metric<RouteStatus>[] Route =
     [
         new("tcplb_routed_connections_total", MetricType.Counter, "Client connections sent to the route's servers: by the server name they asked for, or default.",
             "connections", "tcplb.routed_connections", "{connection}", r => r.Connections),
     ];
+
+    /// <summary>The servers, each named by its address: <c>tcplb_backend_up{backend="10.0.0.1:80"}</c>.</summary>
+    public static readonly ItemList<ServerStatus> Servers = new("servers", "address", "backend", Server);
+
+    /// <summary>The routes, each named by its name: <c>tcplb_routed_connections_total{route="api.example.com"}</c>.</summary>
+    public static readonly ItemList<RouteStatus> Routes = new("routes", "name", "route", Route);
 }

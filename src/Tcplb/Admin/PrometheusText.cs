@@ -1,44 +1,48 @@
 using System.Globalization;
 using System.Text;
-using Tcplb.Runtime;
+using System.Text.Json;
 
 namespace Tcplb.Admin;
 
-/// <summary>The <c>/metrics</c> page: Prometheus text exposition format 0.0.4, from <see cref="MetricCatalogue"/>.</summary>
+/// <summary>The <c>/metrics</c> page: Prometheus text exposition format 0.0.4, read from a <c>/status</c> document through <see cref="MetricCatalogue"/>.</summary>
 internal static class PrometheusText
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-    public static string Write(ProxyStatus status)
+    public static string Write(JsonElement status)
     {
         var text = new StringBuilder(4096);
         foreach (var metric in MetricCatalogue.Proxy)
         {
-            if (metric.Name is { } name)
+            if (metric is { Name: { } name, Json: { } path })
             {
                 Header(text, name, metric);
-                text.Append(name).Append(' ').Append(Number(metric.Read(status))).Append('\n');
+                text.Append(name).Append(' ').Append(Number(StatusJson.Figure(status, path))).Append('\n');
             }
         }
-        WriteLabelled(text, MetricCatalogue.Server, status.Servers, MetricCatalogue.ServerLabel, s => s.Address);
-        WriteLabelled(text, MetricCatalogue.Route, status.Routes, MetricCatalogue.RouteLabel, r => r.Name);
+        WriteItems(text, status, MetricCatalogue.Servers);
+        WriteItems(text, status, MetricCatalogue.Routes);
         return text.ToString();
     }
 
-    /// <summary>Each named figure of <paramref name="metrics"/> once per item, told apart by <paramref name="label"/>.</summary>
-    private static void WriteLabelled<T>(StringBuilder text, Metric<T>[] metrics, T[] items, string label, Func<T, string> labelValue)
+    /// <summary>Each named figure of the list once per item, labelled with the item's name.</summary>
+    private static void WriteItems<T>(StringBuilder text, JsonElement status, ItemList<T> list)
     {
-        foreach (var metric in metrics)
+        if (!status.TryGetProperty(list.Array, out var items))
         {
-            if (metric.Name is not { } name)
+            return;
+        }
+        foreach (var metric in list.Metrics)
+        {
+            if (metric is not { Name: { } name, Json: { } key })
             {
                 continue;
             }
             Header(text, name, metric);
-            foreach (var item in items)
+            foreach (var item in items.EnumerateArray())
             {
-                text.Append(name).Append('{').Append(label).Append("=\"").Append(Escape(labelValue(item))).Append("\"} ")
-                    .Append(Number(metric.Read(item))).Append('\n');
+                text.Append(name).Append('{').Append(list.Label).Append("=\"").Append(Escape(item.GetProperty(list.Key).GetString() ?? ""))
+                    .Append("\"} ").Append(Number(StatusJson.Figure(item, key))).Append('\n');
             }
         }
     }

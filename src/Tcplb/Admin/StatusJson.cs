@@ -10,19 +10,19 @@ namespace Tcplb.Admin;
 /// </summary>
 internal static class StatusJson
 {
-    public static byte[] Write(ProxyStatus status)
+    public static byte[] Write(ProxyStatus status, bool indented = true)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented }))
         {
             json.WriteStartObject();
             json.WriteBoolean("accepting", status.Accepting);
             WriteFigures(json, MetricCatalogue.Proxy, status);
-            json.WriteStartArray("servers");
+            json.WriteStartArray(MetricCatalogue.Servers.Array);
             foreach (var server in status.Servers)
             {
                 json.WriteStartObject();
-                json.WriteString("address", server.Address);
+                json.WriteString(MetricCatalogue.Servers.Key, server.Address);
                 json.WriteString("host", server.Host);
                 json.WriteNumber("weight", server.Weight);
                 json.WriteStartArray("routes");
@@ -37,11 +37,11 @@ internal static class StatusJson
                 json.WriteEndObject();
             }
             json.WriteEndArray();
-            json.WriteStartArray("routes");
+            json.WriteStartArray(MetricCatalogue.Routes.Array);
             foreach (var route in status.Routes)
             {
                 json.WriteStartObject();
-                json.WriteString("name", route.Name);
+                json.WriteString(MetricCatalogue.Routes.Key, route.Name);
                 WriteFigures(json, MetricCatalogue.Route, route);
                 json.WriteEndObject();
             }
@@ -49,6 +49,17 @@ internal static class StatusJson
             json.WriteEndObject();
         }
         return buffer.ToArray();
+    }
+
+    /// <summary>The figure at <paramref name="path"/> (<c>group.key</c> or <c>key</c>) of a document or server object; 0 when absent.</summary>
+    public static double Figure(JsonElement element, string path)
+    {
+        var dot = path.IndexOf('.');
+        if (dot >= 0)
+        {
+            return element.TryGetProperty(path[..dot], out var group) ? Figure(group, path[(dot + 1)..]) : 0;
+        }
+        return element.TryGetProperty(path, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : 0;
     }
 
     /// <summary>Writes the figures that have a place here; those of one group (<c>group.key</c>) form one object, in catalogue order.</summary>

@@ -1,12 +1,12 @@
 using System.Diagnostics.Metrics;
-using Tcplb.Runtime;
+using System.Text.Json;
 
 namespace Tcplb.Admin;
 
 /// <summary>
 /// The figures of <see cref="MetricCatalogue"/> that name an instrument, published through
 /// <see cref="System.Diagnostics.Metrics"/> (meter <c>Tcplb</c>) for dotnet-counters and OpenTelemetry.
-/// Observable instruments: a status snapshot is taken only when a listener collects, so they cost nothing otherwise.
+/// Observable instruments: a status document is taken only when a listener collects, so they cost nothing otherwise.
 /// </summary>
 internal sealed class TcplbMeter : IDisposable
 {
@@ -14,32 +14,53 @@ internal sealed class TcplbMeter : IDisposable
 
     private readonly Meter _meter = new(Name);
 
-    public TcplbMeter(Func<ProxyStatus> status)
+    /// <param name="status">The balancer's <c>/status</c> document, merged across worker processes.</param>
+    public TcplbMeter(Func<byte[]> status)
     {
         foreach (var metric in MetricCatalogue.Proxy)
         {
-            if (metric.Instrument is not null)
+            if (metric is { Instrument: not null, Json: { } path })
             {
-                Create(metric, () => [new Measurement<long>((long)metric.Read(status()))]);
+                Create(metric, () =>
+                {
+                    using var document = JsonDocument.Parse(status());
+                    return [new Measurement<long>((long)StatusJson.Figure(document.RootElement, path))];
+                });
             }
         }
-        CreateLabelled(MetricCatalogue.Server, () => status().Servers, MetricCatalogue.ServerLabel, s => s.Address);
-        CreateLabelled(MetricCatalogue.Route, () => status().Routes, MetricCatalogue.RouteLabel, r => r.Name);
+        CreatePerItem(MetricCatalogue.Servers, status);
+        CreatePerItem(MetricCatalogue.Routes, status);
     }
 
     public Meter Meter => _meter;
 
-    /// <summary>An instrument per figure that names one, measured once per item and tagged with <paramref name="label"/>.</summary>
-    private void CreateLabelled<T>(Metric<T>[] metrics, Func<T[]> items, string label, Func<T, string> labelValue)
+    private void CreatePerItem<T>(ItemList<T> list, Func<byte[]> status)
     {
-        foreach (var metric in metrics)
+        foreach (var metric in list.Metrics)
         {
-            if (metric.Instrument is not null)
+            if (metric is { Instrument: not null, Json: { } key })
             {
-                Create(metric, () => Array.ConvertAll(items(),
-                    item => new Measurement<long>((long)metric.Read(item), new KeyValuePair<string, object?>(label, labelValue(item)))));
+                Create(metric, () => PerItem(status(), list, key));
             }
         }
+    }
+
+    /// <summary>One measurement per item of the list, tagged with its name.</summary>
+    private static Measurement<long>[] PerItem<T>(byte[] status, ItemList<T> list, string key)
+    {
+        using var document = JsonDocument.Parse(status);
+        if (!document.RootElement.TryGetProperty(list.Array, out var items))
+        {
+            return [];
+        }
+        var measurements = new Measurement<long>[items.GetArrayLength()];
+        var i = 0;
+        foreach (var item in items.EnumerateArray())
+        {
+            measurements[i++] = new Measurement<long>((long)StatusJson.Figure(item, key),
+                new KeyValuePair<string, object?>(list.Label, item.GetProperty(list.Key).GetString()));
+        }
+        return measurements;
     }
 
     private void Create<T>(Metric<T> metric, Func<IEnumerable<Measurement<long>>> observe)

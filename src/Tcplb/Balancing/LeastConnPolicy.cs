@@ -6,9 +6,10 @@ namespace Tcplb.Balancing;
 /// Fewest active connections relative to weight; ties go round robin, so an idle pool still spreads
 /// connections instead of sending them all to the first server.
 /// </summary>
-internal sealed class LeastConnPolicy : IBalancePolicy
+/// <param name="firstTurn">Where the turns start: worker processes each start at their own index, so that together they spread from the first connection.</param>
+internal sealed class LeastConnPolicy(uint firstTurn = 0) : IBalancePolicy
 {
-    private uint _turn = uint.MaxValue;
+    private uint _turn = firstTurn - 1;
 
     public Backend Pick(ReadOnlySpan<Backend> available, ulong clientHash)
     {

@@ -3,9 +3,10 @@ using Tcplb.Backends;
 namespace Tcplb.Balancing;
 
 /// <summary>Weighted round robin: each server takes <c>weight</c> consecutive turns out of every <c>sum(weights)</c>.</summary>
-internal sealed class RoundRobinPolicy : IBalancePolicy
+/// <param name="firstTurn">Where the turns start: worker processes each start at their own index, so that together they spread from the first connection.</param>
+internal sealed class RoundRobinPolicy(uint firstTurn = 0) : IBalancePolicy
 {
-    private uint _turn = uint.MaxValue;
+    private uint _turn = firstTurn - 1;
 
     public Backend Pick(ReadOnlySpan<Backend> available, ulong clientHash)
     {

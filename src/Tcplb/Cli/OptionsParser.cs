@@ -29,6 +29,7 @@ internal static class OptionsParser
         new("--resolve-interval", "TCPLB_RESOLVE_INTERVAL", true, (o, v, w) => o with { ResolveInterval = Duration.Parse(v, w) }),
         new("--access-log", "TCPLB_ACCESS_LOG", false, (o, v, w) => o with { AccessLog = ParseSwitch(v, w) }),
         new("--log-level", "TCPLB_LOG_LEVEL", true, (o, v, w) => o with { LogLevel = ParseLogLevel(v, w) }),
+        new("--workers", "TCPLB_WORKERS", true, (o, v, w) => o with { Workers = v == "auto" ? 0 : Integer(v, w, 1, 256, "or auto") }),
         new("--sni-timeout", "TCPLB_SNI_TIMEOUT", true, (o, v, w) => o with { SniTimeout = Positive(Duration.Parse(v, w), v, w) }),
     ];
 
@@ -113,10 +114,10 @@ internal static class OptionsParser
     private static TimeSpan Positive(TimeSpan value, string text, string what) =>
         value > TimeSpan.Zero ? value : throw new ConfigException($"{what}: '{text}' must be more than zero");
 
-    private static int Integer(string text, string what, int min, int max) =>
+    private static int Integer(string text, string what, int min, int max, string? orElse = null) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
             ? n
-            : throw new ConfigException($"{what}: '{text}' must be a whole number from {min} to {max}");
+            : throw new ConfigException($"{what}: '{text}' must be a whole number from {min} to {max}{(orElse is null ? "" : " " + orElse)}");
 
     private static BalancePolicy ParseBalance(string text, string what) =>
         BalancePolicyNames.TryParse(text, out var policy)

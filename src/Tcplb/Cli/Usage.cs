@@ -31,6 +31,7 @@ internal static class Usage
           --resolve-interval DUR   TCPLB_RESOLVE_INTERVAL  how often host names are resolved again (30s)
           --access-log             TCPLB_ACCESS_LOG=1      one line per finished connection (off)
           --log-level LEVEL        TCPLB_LOG_LEVEL         debug | info | warn | error (info)
+          --workers N|auto         TCPLB_WORKERS           processes sharing the port, each on one thread (auto: one per core)
           --sni-timeout DUR        TCPLB_SNI_TIMEOUT       with sni= lines: how long to wait for a ClientHello (5s)
 
         durations: 500ms, 3s, 2m, 1h.  exit codes: 0 done, 1 runtime failure, 2 bad arguments or hosts file.

@@ -24,4 +24,10 @@ internal sealed record Settings
     public bool AccessLog { get; init; }
     public LogLevel LogLevel { get; init; } = LogLevel.Info;
     public TimeSpan SniTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Worker processes; 0 means one per core.</summary>
+    public int Workers { get; init; }
+
+    /// <summary><see cref="Workers"/> with <c>auto</c> resolved: one per core the process may use (a container's CPU limit counts).</summary>
+    public int WorkerCount => Workers > 0 ? Workers : Environment.ProcessorCount;
 }

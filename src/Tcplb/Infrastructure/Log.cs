@@ -9,9 +9,13 @@ namespace Tcplb.Infrastructure;
 /// <c>ts=2026-01-02T03:04:05.678Z level=warn msg="server down" server=127.0.0.1:5001 cooldown=10s reason=refused</c>.
 /// Only events are logged (server down/up, reload, refusal), never per chunk. Thread-safe.
 /// </summary>
-internal sealed class Log(TextWriter output, LogLevel minimum, TimeProvider time)
+/// <remarks>With several worker processes, each worker's events carry <c>worker=N</c>.</remarks>
+internal sealed class Log(TextWriter output, LogLevel minimum, TimeProvider time, int? worker = null)
 {
     private readonly Lock _write = new();
+
+    /// <summary>The same log, with every line tagged as worker <paramref name="index"/>'s.</summary>
+    public Log ForWorker(int index) => new(output, minimum, time, index);
 
     public void Debug(string message, params ReadOnlySpan<(string Key, object? Value)> fields) => Write(LogLevel.Debug, message, fields);
 
@@ -41,6 +45,10 @@ internal sealed class Log(TextWriter output, LogLevel minimum, TimeProvider time
                 IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
                 _ => value?.ToString() ?? "",
             });
+        }
+        if (worker is { } index)
+        {
+            line.Append(" worker=").Append(index);
         }
         lock (_write)
         {

@@ -24,6 +24,33 @@ internal static class ProcessFigures
         }
     }
 
+    /// <summary>
+    /// Resident bytes that belong to this process alone (Private_Clean + Private_Dirty of /proc/self/smaps_rollup):
+    /// what a worker process adds to the first one, whose pages of the executable and libc it shares.
+    /// </summary>
+    public static long PrivateResidentBytes
+    {
+        get
+        {
+            try
+            {
+                var total = 0L;
+                foreach (var line in File.ReadLines("/proc/self/smaps_rollup"))
+                {
+                    if (line.StartsWith("Private_", StringComparison.Ordinal) && long.TryParse(line.AsSpan(line.IndexOf(':') + 1).Trim().TrimEnd("kB").Trim(), out var kib))
+                    {
+                        total += kib * 1024;
+                    }
+                }
+                return total;
+            }
+            catch (IOException)
+            {
+                return 0;
+            }
+        }
+    }
+
     /// <summary>Open file descriptors (sockets included); 0 where unavailable.</summary>
     public static int OpenDescriptors
     {

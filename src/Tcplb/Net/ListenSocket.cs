@@ -1,19 +1,62 @@
 using System.Net;
 using System.Net.Sockets;
+using Tcplb.Infrastructure;
 
 namespace Tcplb.Net;
 
-/// <summary>Opens the listening socket: dual-stack IPv6 (which takes IPv4 too), or plain IPv4 where IPv6 is absent.</summary>
+/// <summary>
+/// Opens listening sockets: dual-stack IPv6 (which takes IPv4 too), or plain IPv4 where IPv6 is absent. A
+/// group of them shares one port through <c>SO_REUSEPORT</c>, one per worker process, and the kernel spreads
+/// new connections over the group.
+/// </summary>
 internal static class ListenSocket
 {
     /// <summary>Linux caps this at net.core.somaxconn; asking for more costs nothing.</summary>
     public const int Backlog = 65535;
 
-    public static Socket Open(int port, IPAddress? address = null)
+    private const int SolSocket = 1;
+    private const int SoReuseAddr = 2;
+    private const int SoReusePort = 15;
+
+    public static Socket Open(int port, IPAddress? address = null) => Open(port, address, reusePort: false);
+
+    /// <summary>
+    /// <paramref name="count"/> sockets listening on <paramref name="port"/> together. The port is first bound
+    /// alone, without <c>SO_REUSEPORT</c>, so that a port some other program (or another tcplb) holds is refused
+    /// with "address already in use" instead of being shared with it.
+    /// </summary>
+    public static Socket[] OpenGroup(int port, int count)
+    {
+        using (Open(port, address: null, reusePort: false))
+        {
+        }
+        var group = new Socket[count];
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                group[i] = Open(port, address: null, reusePort: true);
+            }
+        }
+        catch
+        {
+            foreach (var socket in group)
+            {
+                socket?.Dispose();
+            }
+            throw;
+        }
+        return group;
+    }
+
+    /// <summary>A listening socket this process inherited from the one that started it.</summary>
+    public static Socket Inherited(int descriptor) => new(new SafeSocketHandle(descriptor, ownsHandle: true));
+
+    private static Socket Open(int port, IPAddress? address, bool reusePort)
     {
         if (address is not null)
         {
-            return Bind(new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp), new IPEndPoint(address, port));
+            return Bind(new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp), new IPEndPoint(address, port), reusePort);
         }
         if (Socket.OSSupportsIPv6)
         {
@@ -21,7 +64,7 @@ internal static class ListenSocket
             try
             {
                 dual.DualMode = true;
-                return Bind(dual, new IPEndPoint(IPAddress.IPv6Any, port));
+                return Bind(dual, new IPEndPoint(IPAddress.IPv6Any, port), reusePort);
             }
             catch (SocketException e) when (e.SocketErrorCode is SocketError.AddressFamilyNotSupported or SocketError.AddressNotAvailable
                                                 or SocketError.ProtocolNotSupported)
@@ -29,15 +72,25 @@ internal static class ListenSocket
                 dual.Dispose(); // IPv6 disabled in this kernel or container: IPv4 alone will do
             }
         }
-        return Bind(new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp), new IPEndPoint(IPAddress.Any, port));
+        return Bind(new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp), new IPEndPoint(IPAddress.Any, port), reusePort);
     }
 
-    private static Socket Bind(Socket socket, IPEndPoint endPoint)
+    /// <summary>
+    /// <c>SO_REUSEADDR</c> alone: a restart need not wait for TIME_WAIT to clear, and Linux still refuses a
+    /// port another socket listens on. Not .NET's <see cref="SocketOptionName.ReuseAddress"/>, which on Linux
+    /// also sets <c>SO_REUSEPORT</c> and so would let a second tcplb share the port unnoticed.
+    /// </summary>
+    public static void AllowRestart(Socket socket) => socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
+
+    private static Socket Bind(Socket socket, IPEndPoint endPoint, bool reusePort)
     {
         try
         {
-            // Restart without waiting for TIME_WAIT to clear; Linux still refuses a port another socket listens on.
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            AllowRestart(socket);
+            if (reusePort)
+            {
+                socket.SetRawSocketOption(SolSocket, SoReusePort, BitConverter.GetBytes(1));
+            }
             socket.NoDelay = true;
             // Accepted sockets inherit keep-alive from the listener: dead clients that never send FIN or RST are found.
             socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);

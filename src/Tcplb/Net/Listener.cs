@@ -105,7 +105,8 @@ internal sealed class Listener : SocketAsyncEventArgs, IThreadPoolWorkItem
             session.Start(AcceptSocket!);
             return true;
         }
-        if (_stopped || SocketError == SocketError.OperationAborted)
+        // InvalidArgument: the listening socket was shut down (by the first worker, for the whole group).
+        if (_stopped || SocketError is SocketError.OperationAborted or SocketError.InvalidArgument)
         {
             GiveBackNext();
             return false;

@@ -24,16 +24,22 @@ internal sealed class Proxy : IDisposable
     private readonly TimeoutThread _timeouts;
     private readonly TimeProvider _time;
     private readonly long _createdAt;
+    private readonly int _worker;
 
-    public Proxy(Settings settings, IReadOnlyList<Backend> servers, Log log, TimeProvider time, Random random, IPAddress? bindAddress = null)
+    /// <param name="listener">A listening socket to accept from (a worker's share of the port); by default the port of <paramref name="settings"/> is bound.</param>
+    /// <param name="worker">Which worker process this is; 0 for the first, or the only one.</param>
+    public Proxy(Settings settings, IReadOnlyList<Backend> servers, Log log, TimeProvider time, Random random, IPAddress? bindAddress = null,
+        Socket? listener = null, int worker = 0)
     {
+        _worker = worker;
         _time = time;
         _createdAt = time.GetTimestamp();
         var slab = BufferSlab.ForConnections(settings.MaxConnections, settings.BufferSize);
-        Routes = new RouteTable(servers, members => new BackendPool(members, BalancePolicies.Create(settings.Balance, random), settings.Cooldown, time, log));
+        Routes = new RouteTable(servers,
+            members => new BackendPool(members, BalancePolicies.Create(settings.Balance, random, worker), settings.Cooldown, time, log));
         _context = new SessionContext(settings, Routes, slab, time, log);
         _sessions = new SessionPool(_context);
-        _listener = new Listener(ListenSocket.Open(settings.Port, bindAddress), _sessions, _context.Pressure);
+        _listener = new Listener(listener ?? ListenSocket.Open(settings.Port, bindAddress), _sessions, _context.Pressure);
         _timeouts = new TimeoutThread(_sessions, time);
     }
 
@@ -100,7 +106,8 @@ internal sealed class Proxy : IDisposable
             Slices = slab.Capacity,
             SlicesInUse = _sessions.InUse,
             SliceBytes = slab.SliceSize,
-            ResidentBytes = ProcessFigures.ResidentBytes,
+            // The first worker counts the pages every worker shares (the executable, libc); the others what they add.
+            ResidentBytes = _worker == 0 ? ProcessFigures.ResidentBytes : ProcessFigures.PrivateResidentBytes,
             OpenDescriptors = ProcessFigures.OpenDescriptors,
             Servers = Array.ConvertAll(Routes.Servers, server => ServerStatusOf(server, now)),
             Routes = Array.ConvertAll(Routes.Routes, route => new RouteStatus { Name = route.Name, Connections = route.Connections }),

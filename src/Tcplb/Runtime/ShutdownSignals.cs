@@ -1,30 +1,34 @@
 using System.Runtime.InteropServices;
-
 using Tcplb.Infrastructure;
 
 namespace Tcplb.Runtime;
 
 /// <summary>
 /// SIGTERM or SIGINT asks for a graceful stop (drain); a second one ends the process at once (exit code 1).
-/// SIGHUP asks for a reload of the hosts file.
+/// SIGHUP asks for a reload of the hosts file. The first worker process passes each signal on to the others
+/// (<c>relay</c>); they ignore SIGINT, which a terminal sends to every process of the group at once, and take
+/// SIGTERM from the first worker instead, so a Ctrl-C counts once.
 /// </summary>
 internal sealed class ShutdownSignals : IDisposable
 {
     private readonly ManualResetEventSlim _stop = new();
     private readonly PosixSignalRegistration[] _registrations;
     private readonly Log _log;
+    private readonly Action<PosixSignal>? _relay;
     private int _stopSignals;
 
-    public ShutdownSignals(Log log, Action reload)
+    public ShutdownSignals(Log log, Action reload, Action<PosixSignal>? relay = null, bool ignoreInterrupt = false)
     {
         _log = log;
+        _relay = relay;
         _registrations =
         [
             PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStop),
-            PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStop),
+            PosixSignalRegistration.Create(PosixSignal.SIGINT, ignoreInterrupt ? static context => context.Cancel = true : OnStop),
             PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
             {
                 context.Cancel = true;
+                _relay?.Invoke(PosixSignal.SIGHUP);
                 reload();
             }),
         ];
@@ -32,9 +36,19 @@ internal sealed class ShutdownSignals : IDisposable
 
     public void WaitForStop() => _stop.Wait();
 
+    /// <summary>Stops as a first SIGTERM would: the process that started this one is gone.</summary>
+    public void RequestStop()
+    {
+        if (Interlocked.Increment(ref _stopSignals) == 1)
+        {
+            _stop.Set();
+        }
+    }
+
     private void OnStop(PosixSignalContext context)
     {
         context.Cancel = true;
+        _relay?.Invoke(PosixSignal.SIGTERM);
         if (Interlocked.Increment(ref _stopSignals) == 1)
         {
             _stop.Set();

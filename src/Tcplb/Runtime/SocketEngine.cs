@@ -4,6 +4,7 @@ namespace Tcplb.Runtime;
 internal static class SocketEngine
 {
     public const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+    public const string ThreadCountVariable = "DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT";
 
     /// <summary>
     /// Runs socket completions on the engine's epoll threads (one per core) instead of handing each to the
@@ -17,6 +18,19 @@ internal static class SocketEngine
         if (Environment.GetEnvironmentVariable(InlineCompletionsVariable) is null)
         {
             Environment.SetEnvironmentVariable(InlineCompletionsVariable, "1");
+        }
+    }
+
+    /// <summary>
+    /// With several worker processes, each runs one engine thread: both sockets of every connection are then
+    /// served by the same thread, as in HAProxy and nginx, instead of the two engines the runtime would assign
+    /// in turn, so a request wakes one thread, not two. Must run before the first socket operation.
+    /// </summary>
+    public static void UseOneThreadPerProcess()
+    {
+        if (Environment.GetEnvironmentVariable(ThreadCountVariable) is null)
+        {
+            Environment.SetEnvironmentVariable(ThreadCountVariable, "1");
         }
     }
 }

@@ -43,7 +43,8 @@ public class MetricCatalogueTests
     [Fact]
     public void Prometheus_HasEveryNamedFigure_WithItsValue()
     {
-        var text = PrometheusText.Write(Status);
+        using var document = JsonDocument.Parse(StatusJson.Write(Status));
+        var text = PrometheusText.Write(document.RootElement);
         foreach (var metric in MetricCatalogue.Proxy.Where(m => m.Name is not null))
         {
             Assert.Contains($"\n{metric.Name} {metric.Read(Status)}\n", "\n" + text);
@@ -88,9 +89,24 @@ public class MetricCatalogueTests
     }
 
     [Fact]
+    public void Merge_OfTwoWorkers_AddsUpEachRoutesCount_PairedByName()
+    {
+        var other = new ProxyStatus
+        {
+            Accepting = true, Uptime = TimeSpan.FromSeconds(1), ActiveConnections = 0, TotalConnections = 0, RejectedConnections = 0,
+            Slices = 1, SlicesInUse = 0, SliceBytes = 1, ResidentBytes = 0, OpenDescriptors = 0, Servers = [],
+            Routes = [new RouteStatus { Name = "default", Connections = 1 }, new RouteStatus { Name = "api.example.com", Connections = 5 }],
+        };
+        using var merged = JsonDocument.Parse(StatusMerge.Merge([StatusJson.Write(Status), StatusJson.Write(other)]));
+        var text = PrometheusText.Write(merged.RootElement);
+        Assert.Contains("tcplb_routed_connections_total{route=\"api.example.com\"} 12\n", text);
+        Assert.Contains("tcplb_routed_connections_total{route=\"default\"} 1\n", text);
+    }
+
+    [Fact]
     public void Meter_PublishesExactlyTheFiguresThatNameAnInstrument()
     {
-        using var meter = new TcplbMeter(() => Status);
+        using var meter = new TcplbMeter(() => StatusJson.Write(Status));
         var seen = new List<string>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>

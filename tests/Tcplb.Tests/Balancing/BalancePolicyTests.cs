@@ -6,12 +6,12 @@ namespace Tcplb.Tests.Balancing;
 
 public class BalancePolicyTests
 {
-    private static Dictionary<Backend, int> Count(IBalancePolicy proxy, Backend[] servers, int picks, Func<int, ulong>? clientHash = null)
+    private static Dictionary<Backend, int> Count(IBalancePolicy policy, Backend[] servers, int picks, Func<int, ulong>? clientHash = null)
     {
         var counts = servers.ToDictionary(s => s, _ => 0);
         for (var i = 0; i < picks; i++)
         {
-            counts[proxy.Pick(servers, clientHash?.Invoke(i) ?? 0)]++;
+            counts[policy.Pick(servers, clientHash?.Invoke(i) ?? 0)]++;
         }
         return counts;
     }
@@ -20,8 +20,16 @@ public class BalancePolicyTests
     public void RoundRobin_TakesTurnsInOrder()
     {
         var servers = Servers.Make(3);
-        var proxy = new RoundRobinPolicy();
-        Assert.Equal([.. servers, .. servers], Enumerable.Range(0, 6).Select(_ => proxy.Pick(servers, 0)));
+        var policy = new RoundRobinPolicy();
+        Assert.Equal([.. servers, .. servers], Enumerable.Range(0, 6).Select(_ => policy.Pick(servers, 0)));
+    }
+
+    [Fact]
+    public void RoundRobin_StartsAtItsFirstTurn_SoThatWorkersSpreadFromTheFirstConnection()
+    {
+        var servers = Servers.Make(3);
+        var policy = new RoundRobinPolicy(firstTurn: 1);
+        Assert.Equal([servers[1], servers[2], servers[0]], Enumerable.Range(0, 3).Select(_ => policy.Pick(servers, 0)));
     }
 
     [Fact]
@@ -37,10 +45,10 @@ public class BalancePolicyTests
         var servers = Servers.Make(3);
         servers[0].State.MarkConnected();
         servers[1].State.MarkConnected();
-        var proxy = new LeastConnPolicy();
-        Assert.Same(servers[2], proxy.Pick(servers, 0));
+        var policy = new LeastConnPolicy();
+        Assert.Same(servers[2], policy.Pick(servers, 0));
         servers[2].State.MarkConnected();
-        var tied = Enumerable.Range(0, 3).Select(_ => proxy.Pick(servers, 0)).ToHashSet();
+        var tied = Enumerable.Range(0, 3).Select(_ => policy.Pick(servers, 0)).ToHashSet();
         Assert.Equal(3, tied.Count);
     }
 
@@ -64,8 +72,8 @@ public class BalancePolicyTests
         {
             servers[0].State.MarkConnected();
         }
-        var proxy = new RandomTwoPolicy(new Random(7));
-        Assert.All(Enumerable.Range(0, 20), _ => Assert.Same(servers[1], proxy.Pick(servers, 0)));
+        var policy = new RandomTwoPolicy(new Random(7));
+        Assert.All(Enumerable.Range(0, 20), _ => Assert.Same(servers[1], policy.Pick(servers, 0)));
         var again = Count(new RandomTwoPolicy(new Random(7)), Servers.Make(5), 1000);
         var same = Count(new RandomTwoPolicy(new Random(7)), Servers.Make(5), 1000);
         Assert.Equal(again.Values, same.Values);
@@ -75,9 +83,9 @@ public class BalancePolicyTests
     public void SourceHash_SameClient_SameServer()
     {
         var servers = Servers.Make(5);
-        var proxy = new SourceHashPolicy();
+        var policy = new SourceHashPolicy();
         var hash = Hashing.Of("192.0.2.7"u8);
-        Assert.All(Enumerable.Range(0, 10), _ => Assert.Same(proxy.Pick(servers, hash), proxy.Pick(servers, hash)));
+        Assert.All(Enumerable.Range(0, 10), _ => Assert.Same(policy.Pick(servers, hash), policy.Pick(servers, hash)));
     }
 
     [Fact]
@@ -85,15 +93,15 @@ public class BalancePolicyTests
     {
         var before = Servers.Make(4);
         var after = Servers.Make(5);
-        var proxy = new SourceHashPolicy();
+        var policy = new SourceHashPolicy();
         const int clients = 20_000;
         var moved = 0;
         var spread = new int[5];
         for (var i = 0; i < clients; i++)
         {
             var hash = Hashing.Of(BitConverter.GetBytes(i));
-            var was = proxy.Pick(before, hash).Name;
-            var now = proxy.Pick(after, hash).Name;
+            var was = policy.Pick(before, hash).Name;
+            var now = policy.Pick(after, hash).Name;
             spread[Array.FindIndex(after, s => s.Name == now)]++;
             if (was != now)
             {

@@ -72,7 +72,8 @@ public class BinaryTests
         dir.Write("hosts", $"127.0.0.1:{a.Port}\n");
         var port = TcplbProcess.FreePort();
         var adminPort = TcplbProcess.FreePort();
-        using var tcplb = TcplbProcess.Start(dir.Path, port.ToString(), "--admin", $"127.0.0.1:{adminPort}", "--resolve-interval", "0");
+        using var tcplb = TcplbProcess.Start(dir.Path, port.ToString(), "--admin", $"127.0.0.1:{adminPort}", "--resolve-interval", "0",
+            "--workers", "2");
         tcplb.WaitForLog("msg=listening");
         var endPoint = new IPEndPoint(IPAddress.Loopback, port);
         Assert.Equal("a", await HttpBackend.AskAsync(endPoint));
@@ -83,8 +84,12 @@ public class BinaryTests
         dir.Write("hosts", $"127.0.0.1:{b.Port}\n");
         File.SetLastWriteTimeUtc(hosts, written);
         tcplb.Signal(TcplbProcess.SigHup);
-        tcplb.WaitForLog("msg=\"hosts file reloaded\" servers=1 added=1 removed=1");
-        Assert.Equal("b", await HttpBackend.AskAsync(endPoint));
+        tcplb.WaitForLog("msg=\"hosts file reloaded\" servers=1 added=1 removed=1 worker=0");
+        tcplb.WaitForLog("msg=\"hosts file reloaded\" servers=1 added=1 removed=1 worker=1"); // passed on to the other worker
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal("b", await HttpBackend.AskAsync(endPoint));
+        }
 
         using var http = new HttpClient();
         var metrics = await http.GetStringAsync($"http://127.0.0.1:{adminPort}/metrics");

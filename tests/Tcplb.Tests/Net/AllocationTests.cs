@@ -22,21 +22,23 @@ public partial class AllocationTests
     [Fact]
     public void RelayingTenThousandChunksEachWay_OverAnEstablishedConnection_AllocatesNothing()
     {
-        var (allocated, chunks, most) = RunProbe("chunks");
-        Assert.Equal(0, allocated); // the least of three windows of 10,000 chunks each way
-        Assert.True(most < chunks, $"{most} bytes in the worst window: that is per chunk, not the thread pool's occasional segment");
+        var (allocated, _) = RunProbe("chunks");
+        // The least of three windows of 10,000 chunks each way: anything allocated per chunk, or every few
+        // chunks, shows in every window, while the runtime's own occasional allocations (a thread pool
+        // thread or queue segment, more often on a loaded machine) do not.
+        Assert.Equal(0, allocated);
     }
 
     [Fact]
     public void AThousandConnections_AcceptedRelayedAndClosed_StayWithinTheBudget()
     {
-        var (allocated, connections, _) = RunProbe("connections");
+        var (allocated, connections) = RunProbe("connections");
         var perConnection = allocated / connections;
         Assert.True(perConnection <= PerConnectionBudget, $"{perConnection} bytes per connection");
     }
 
     /// <summary>Runs the probe; returns the bytes it allocated while measuring, over how many operations, and the worst window.</summary>
-    private static (long Allocated, long Operations, long Most) RunProbe(string mode)
+    private static (long Allocated, long Operations) RunProbe(string mode)
     {
         var probe = Path.Combine(AppContext.BaseDirectory, "AllocationProbe.dll");
         var start = new ProcessStartInfo("dotnet", [probe, mode]) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -46,13 +48,9 @@ public partial class AllocationTests
         Assert.True(process.ExitCode == 0, process.StandardError.ReadToEnd());
         var match = ProbeLine().Match(output);
         Assert.True(match.Success, output);
-        var most = MostLine().Match(output);
-        return (long.Parse(match.Groups[1].Value), long.Parse(match.Groups[2].Value), most.Success ? long.Parse(most.Groups[1].Value) : 0);
+        return (long.Parse(match.Groups[1].Value), long.Parse(match.Groups[2].Value));
     }
 
     [GeneratedRegex(@"allocated=(\d+) operations=(\d+)")]
     private static partial Regex ProbeLine();
-
-    [GeneratedRegex(@"most=(\d+)")]
-    private static partial Regex MostLine();
 }

@@ -101,6 +101,30 @@ internal sealed partial class TcplbProcess : IDisposable
 
     public const int SigTerm = 15;
     public const int SigHup = 1;
+    public const int SigKill = 9;
+
+    /// <summary>Sends a signal to another process (a worker of this one); false when it is gone.</summary>
+    public static bool SignalProcess(int processId, int signal) => Kill(processId, signal) == 0;
+
+    /// <summary>The processes whose parent is this one: its other workers.</summary>
+    public int[] Children() => ChildrenOf(_process.Id);
+
+    public static int[] ChildrenOf(int processId) =>
+        [.. Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(name => name!.All(char.IsAsciiDigit))
+            .Select(int.Parse!).Where(pid => ParentOf(pid) == processId)];
+
+    private static int ParentOf(int processId)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{processId}/stat");
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]);
+        }
+        catch (IOException)
+        {
+            return -1;
+        }
+    }
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
