@@ -4,24 +4,28 @@ using Tcplb.Backends;
 using Tcplb.Configuration;
 using Tcplb.Infrastructure;
 using Tcplb.Runtime;
+using Tcplb.Tests.Support;
 
-// allocation-probe chunks|connections: relays through an in-process proxy and prints the bytes allocated
-// process-wide, as "allocated=N operations=M". The client and the server use blocking sockets, which
-// allocate nothing per call, so whatever is counted is the proxy's.
-if (args.Length != 1 || args[0] is not ("chunks" or "connections"))
+// allocation-probe chunks|connections|routed: relays through an in-process proxy and prints the bytes
+// allocated process-wide, as "allocated=N operations=M". The client and the server use blocking sockets,
+// which allocate nothing per call, so whatever is counted is the proxy's. "routed" is "connections" with the
+// server under a sni= name and a ClientHello as each connection's first chunk: the hello is read and routed.
+if (args.Length != 1 || args[0] is not ("chunks" or "connections" or "routed"))
 {
-    Console.Error.WriteLine("usage: allocation-probe chunks|connections");
+    Console.Error.WriteLine("usage: allocation-probe chunks|connections|routed");
     return 2;
 }
 
 SocketEngine.PreferInlineCompletions(); // as the product runs
 using var server = new BlockingEchoServer();
 var log = new Log(TextWriter.Null, LogLevel.Error, TimeProvider.System);
+var routed = args[0] == "routed";
 using var proxy = new Proxy(new Settings { MaxConnections = 64 },
-    [new Backend(server.EndPoint, server.EndPoint.ToString(), 1)], log, TimeProvider.System, new Random(1), IPAddress.Loopback);
+    [new Backend(server.EndPoint, server.EndPoint.ToString(), 1, routed ? ["probe.example.com"] : null)], log, TimeProvider.System,
+    new Random(1), IPAddress.Loopback);
 proxy.Start();
-var chunk = new byte[1024];
-var reply = new byte[1024];
+var chunk = routed ? new ClientHelloBuilder { ServerName = "probe.example.com" }.Build() : new byte[1024];
+var reply = new byte[chunk.Length];
 
 long operations;
 long allocated;

@@ -29,10 +29,12 @@ public partial class AllocationTests
         Assert.Equal(0, allocated);
     }
 
-    [Fact]
-    public void AThousandConnections_AcceptedRelayedAndClosed_StayWithinTheBudget()
+    [Theory]
+    [InlineData("connections")]
+    [InlineData("routed")] // each connection's ClientHello read and routed by its server name first
+    public void AThousandConnections_AcceptedRelayedAndClosed_StayWithinTheBudget(string mode)
     {
-        var (allocated, connections) = RunProbe("connections");
+        var (allocated, connections) = RunProbe(mode);
         var perConnection = allocated / connections;
         Assert.True(perConnection <= PerConnectionBudget, $"{perConnection} bytes per connection");
     }
