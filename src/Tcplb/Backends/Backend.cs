@@ -51,5 +51,30 @@ internal sealed class Backend
     /// <summary>The entry for a newer list: <paramref name="fresh"/>'s settings, this entry's state.</summary>
     public Backend WithSettingsOf(Backend fresh) => new(EndPoint, fresh.Host, fresh.Weight, fresh.Routes, State);
 
+    /// <summary>
+    /// The entries of a newer list: a server whose address is in <paramref name="current"/> keeps its state
+    /// (health, counters, live connections), as the same entry when its settings are unchanged, else as a new
+    /// entry sharing that state. Also counts the addresses added and removed.
+    /// </summary>
+    public static (Backend[] Next, int Added, int Removed) CarryOver(IEnumerable<Backend> current, IReadOnlyList<Backend> fresh)
+    {
+        var known = current.ToDictionary(s => s.Name);
+        var next = new Backend[fresh.Count];
+        var added = 0;
+        for (var i = 0; i < fresh.Count; i++)
+        {
+            if (known.Remove(fresh[i].Name, out var kept))
+            {
+                next[i] = kept.HasSameSettings(fresh[i]) ? kept : kept.WithSettingsOf(fresh[i]);
+            }
+            else
+            {
+                next[i] = fresh[i];
+                added++;
+            }
+        }
+        return (next, added, known.Count);
+    }
+
     public override string ToString() => Name;
 }

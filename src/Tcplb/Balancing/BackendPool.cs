@@ -78,28 +78,13 @@ internal sealed class BackendPool
     }
 
     /// <summary>
-    /// Installs a new server list. A server whose address stays keeps its state (health, counters, live
-    /// connections): the same entry when its settings are unchanged, else a new entry sharing that state.
+    /// Installs a new server list. A server whose address stays keeps its state (<see cref="Backend.CarryOver"/>).
     /// Removed servers keep serving the connections they hold.
     /// </summary>
     public (int Added, int Removed) Replace(IReadOnlyList<Backend> fresh)
     {
-        var current = _servers.ToDictionary(s => s.Name);
-        var next = new Backend[fresh.Count];
-        var added = 0;
-        for (var i = 0; i < fresh.Count; i++)
-        {
-            if (current.Remove(fresh[i].Name, out var kept))
-            {
-                next[i] = kept.HasSameSettings(fresh[i]) ? kept : kept.WithSettingsOf(fresh[i]);
-            }
-            else
-            {
-                next[i] = fresh[i];
-                added++;
-            }
-        }
+        var (next, added, removed) = Backend.CarryOver(_servers, fresh);
         _servers = next;
-        return (added, current.Count);
+        return (added, removed);
     }
 }

@@ -65,23 +65,9 @@ internal sealed class RouteTable
     public (int Added, int Removed) Replace(IReadOnlyList<Backend> fresh)
     {
         var current = _current;
-        var known = current.Servers.ToDictionary(s => s.Name);
-        var servers = new Backend[fresh.Count];
-        var added = 0;
-        for (var i = 0; i < fresh.Count; i++)
-        {
-            if (known.Remove(fresh[i].Name, out var kept))
-            {
-                servers[i] = kept.HasSameSettings(fresh[i]) ? kept : kept.WithSettingsOf(fresh[i]);
-            }
-            else
-            {
-                servers[i] = fresh[i];
-                added++;
-            }
-        }
+        var (servers, added, removed) = Backend.CarryOver(current.Servers, fresh);
         _current = Build(servers, current.Routes);
-        return (added, known.Count);
+        return (added, removed);
     }
 
     private Snapshot Build(IReadOnlyList<Backend> servers, Route[] previous)

@@ -108,21 +108,12 @@ internal static class ClientHello
         var sawServerName = false;
         while (left > 0)
         {
-            if (!Read(ref reader, ref left, 2, out var extension) || !Read(ref reader, ref left, 2, out var length))
+            if (!NextEntry(ref reader, ref left, typeBytes: 2, minLength: 0, ServerNameExtension, out var length, out var isServerName))
             {
                 return false;
             }
-            if (length > left)
+            if (!isServerName)
             {
-                return reader.Reject();
-            }
-            left -= length;
-            if (extension != ServerNameExtension)
-            {
-                if (!reader.Skip(length))
-                {
-                    return false;
-                }
                 continue;
             }
             // At most one of each extension (RFC 8446 §4.2): a second name could route one way and be served another.
@@ -152,21 +143,12 @@ internal static class ClientHello
         }
         while (left > 0)
         {
-            if (!Read(ref reader, ref left, 1, out var type) || !Read(ref reader, ref left, 2, out var length))
+            if (!NextEntry(ref reader, ref left, typeBytes: 1, minLength: 1, HostNameType, out var length, out var isHostName))
             {
                 return false;
             }
-            if (length == 0 || length > left)
+            if (!isHostName)
             {
-                return reader.Reject();
-            }
-            left -= length;
-            if (type != HostNameType)
-            {
-                if (!reader.Skip(length))
-                {
-                    return false;
-                }
                 continue;
             }
             // One host name at most (RFC 6066 §3), as long as a DNS name at most.
@@ -193,6 +175,29 @@ internal static class ClientHello
             }
         }
         return true;
+    }
+
+    /// <summary>
+    /// Reads the next entry of a list (an extension, a server name): its type, of <paramref name="typeBytes"/>
+    /// bytes, and the 16-bit length of its value, which must lie within the <paramref name="left"/> bytes of the
+    /// list. An entry of the <paramref name="wanted"/> type is left for the caller to read (<paramref name="found"/>);
+    /// any other is stepped over.
+    /// </summary>
+    private static bool NextEntry(ref HandshakeReader reader, ref int left, int typeBytes, int minLength, int wanted, out int length, out bool found)
+    {
+        found = false;
+        length = 0;
+        if (!Read(ref reader, ref left, typeBytes, out var type) || !Read(ref reader, ref left, 2, out length))
+        {
+            return false;
+        }
+        if (length < minLength || length > left)
+        {
+            return reader.Reject();
+        }
+        left -= length;
+        found = type == wanted;
+        return found || reader.Skip(length);
     }
 
     /// <summary>Reads a number of <paramref name="bytes"/> bytes that must lie within the <paramref name="left"/> bytes of its structure.</summary>
