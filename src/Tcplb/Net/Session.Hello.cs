@@ -152,6 +152,7 @@ internal sealed partial class Session
         {
             _serverName = new string(serverName);
         }
+        Touch(); // the idle timeout counts from here: waiting for the hello had its own
         ConnectTo(_context.Routes.Find(serverName), CloseReason.NoRoute);
     }
 

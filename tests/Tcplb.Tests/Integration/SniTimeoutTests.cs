@@ -76,6 +76,20 @@ public class SniTimeoutTests : IDisposable
     }
 
     [Fact]
+    public async Task IdleTimeout_CountsFromTheChoiceOfRoute_NotFromTheAccept()
+    {
+        using var echo = ScriptedBackend.Echo();
+        using var proxy = new TestProxy([TestProxy.Routed(_api.EndPoint, "api.example.com"), TestProxy.Routed(echo.EndPoint)],
+            new Settings { SniTimeout = TimeSpan.FromSeconds(5), IdleTimeout = TimeSpan.FromSeconds(2) }, _time);
+        using var client = await proxy.ConnectAsync();
+        PassTheSniTimeout(proxy); // 5 s since the accept, 0 since the choice: not idle
+        Eventually.True(() => echo.Connections == 1);
+        await Task.Delay(300); // a few scans of the timeout thread
+        await client.SendAsync("x"u8.ToArray());
+        Assert.Equal("x"u8.ToArray(), await Eventually.Within(client.ReadExactlyAsync(1)));
+    }
+
+    [Fact]
     public async Task HelloLargerThanTheWindow_GoesByTheNameInThePartHeld()
     {
         using var proxy = Proxy(settings: new Settings { BufferSize = 1024 });
