@@ -48,6 +48,8 @@ RUN mkdir -p /rootfs/etc/tcplb /rootfs/tmp \
 FROM scratch AS echo-server
 COPY --from=build /rootfs/ /
 COPY --from=build /out/echo-server/echo-server /echo-server
+# For health checks (`/tcplb --probe 127.0.0.1:5000`): there is no shell either.
+COPY --from=build /out/tcplb/tcplb /tcplb
 USER 65532:65532
 EXPOSE 5000
 ENTRYPOINT ["/echo-server"]
@@ -69,8 +71,8 @@ COPY --from=build /out/tcplb/tcplb /tcplb
 USER 65532:65532
 # tcplb reads ./hosts: mount the servers file at /etc/tcplb/hosts.
 WORKDIR /etc/tcplb
-# Socket completions run on the thread pool (the runtime's default);
-# DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 would run them on the epoll threads.
+# One worker process per CPU the container may use (--workers auto), each running socket
+# completions inline on its one epoll thread; TCPLB_WORKERS=1 runs a single process.
 EXPOSE 7777
 # Exec form: there is no shell (so `docker run --health-cmd`, which needs one, cannot
 # replace it). A container listening on another port restates it, e.g. in compose:

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Tool installation shared by scripts/bench and scripts/chaos (sourced).
+# Tool installation shared by the scripts that need Debian packages (sourced).
 
 # install_missing TOOL:PACKAGE... — installs with apt-get (through sudo when not root) the PACKAGE of each
 # TOOL that is missing; a TOOL starting with / is a file rather than a command. A policy-rc.d refuses

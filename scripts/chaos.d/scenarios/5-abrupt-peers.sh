@@ -60,5 +60,5 @@ scenario_5() {
     check_alive "$tcplb_pid"
     fds1=$(fd_count "$tcplb_pid")
     ((fds1 <= fds0 + 2)) || fail "descriptors $fds0 before, $fds1 after"
-    FIG="$ABRUPT_N conns per case; 6 abrupt cases settled (active 0, 1 slice in use) within $s5_worst s of the clients' end; 2 half-closed-and-silent cases ended by the 2 s idle timeout within $s5_idle_worst s of their start; fds $fds0 before, $fds1 after"
+    FIG="$ABRUPT_N conns per case; 6 abrupt cases settled (active 0, no slice beyond the listeners') within $s5_worst s of the clients' end; 2 half-closed-and-silent cases ended by the 2 s idle timeout within $s5_idle_worst s of their start; fds $fds0 before, $fds1 after"
 }
