@@ -31,7 +31,7 @@ internal static partial class Program
             return ExitFailure;
         }
         using (proxy)
-        using (var reloader = new HostsReloader(settings.HostsPath, entries, proxy.Pool, resolver, settings.ResolveInterval, time, log,
+        using (var reloader = new HostsReloader(settings.HostsPath, entries, proxy.Routes, resolver, settings.ResolveInterval, time, log,
             fresh => OneProcessLimits.Check(settings, fresh)))
         using (var signals = new ShutdownSignals(log, reloader.RequestReload, ignoreInterrupt: true))
         {

@@ -81,7 +81,9 @@ internal static partial class Program
             $"{settings.WorkerCount} workers");
         foreach (var server in servers)
         {
-            output.WriteLine($"{server.Name} host={server.Host} weight={server.Weight}{(server.MaxConnections > 0 ? $" maxconn={server.MaxConnections}" : "")}");
+            var routes = server.Routes is [ServerNames.DefaultRoute] ? "" : $" routes={string.Join(',', server.Routes)}";
+            var maxConn = server.MaxConnections > 0 ? $" maxconn={server.MaxConnections}" : "";
+            output.WriteLine($"{server.Name} host={server.Host} weight={server.Weight}{maxConn}{routes}");
         }
         foreach (var entry in entries)
         {
@@ -135,7 +137,7 @@ internal static partial class Program
         using (proxy)
         using (admin)
         using (new TcplbMeter(status))
-        using (var reloader = new HostsReloader(settings.HostsPath, entries, proxy.Pool, resolver, settings.ResolveInterval, time, workerLog,
+        using (var reloader = new HostsReloader(settings.HostsPath, entries, proxy.Routes, resolver, settings.ResolveInterval, time, workerLog,
             several ? fresh => OneProcessLimits.Check(settings, fresh) : null))
         using (var signals = new ShutdownSignals(log, reloader.RequestReload, workers is null ? null : workers.Relay))
         {

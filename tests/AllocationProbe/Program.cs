@@ -4,14 +4,17 @@ using Tcplb.Backends;
 using Tcplb.Configuration;
 using Tcplb.Infrastructure;
 using Tcplb.Runtime;
+using Tcplb.Tests.Support;
 
-// allocation-probe chunks|connections|limited: relays through an in-process proxy and prints the bytes
-// allocated process-wide, as "allocated=N operations=M". The client and the server use blocking sockets, which
-// allocate nothing per call, so whatever is counted is the proxy's. "limited" is "connections" with the
-// per-client limit on and maxconn=1 on the server, so that a client often waits for the previous one's slot.
-if (args.Length != 1 || args[0] is not ("chunks" or "connections" or "limited"))
+// allocation-probe chunks|connections|routed|limited: relays through an in-process proxy and prints the bytes
+// allocated process-wide, as "allocated=N operations=M". The client and the server use blocking sockets,
+// which allocate nothing per call, so whatever is counted is the proxy's. "routed" is "connections" with the
+// server under a sni= name and a ClientHello as each connection's first chunk: the hello is read and routed.
+// "limited" is "connections" with the per-client limit on and maxconn=1 on the server, so that a client often
+// waits for the previous one's slot.
+if (args.Length != 1 || args[0] is not ("chunks" or "connections" or "routed" or "limited"))
 {
-    Console.Error.WriteLine("usage: allocation-probe chunks|connections|limited");
+    Console.Error.WriteLine("usage: allocation-probe chunks|connections|routed|limited");
     return 2;
 }
 var limited = args[0] == "limited";
@@ -19,12 +22,13 @@ var limited = args[0] == "limited";
 SocketEngine.PreferInlineCompletions(); // as the product runs
 using var server = new BlockingEchoServer();
 var log = new Log(TextWriter.Null, LogLevel.Error, TimeProvider.System);
+var routed = args[0] == "routed";
 using var proxy = new Proxy(new Settings { MaxConnections = 64, MaxConnectionsPerClient = limited ? 4 : 0 },
-    [new Backend(server.EndPoint, server.EndPoint.ToString(), 1) { MaxConnections = limited ? 1 : 0 }], log, TimeProvider.System, new Random(1),
-    IPAddress.Loopback);
+    [new Backend(server.EndPoint, server.EndPoint.ToString(), 1, routed ? ["probe.example.com"] : null) { MaxConnections = limited ? 1 : 0 }],
+    log, TimeProvider.System, new Random(1), IPAddress.Loopback);
 proxy.Start();
-var chunk = new byte[1024];
-var reply = new byte[1024];
+var chunk = routed ? new ClientHelloBuilder { ServerName = "probe.example.com" }.Build() : new byte[1024];
+var reply = new byte[chunk.Length];
 
 long operations;
 long allocated;

@@ -38,6 +38,13 @@ internal sealed class Metric<T>(string? name, MetricType type, string help, stri
 }
 
 /// <summary>
+/// A list of <c>/status</c> whose items each carry the figures of <paramref name="Metrics"/>: the array's name,
+/// the property that names an item (its first, by which the documents of worker processes pair items), and
+/// the label that carries that name on <c>/metrics</c> and the meter.
+/// </summary>
+internal sealed record ItemList<T>(string Array, string Key, string Label, Metric<T>[] Metrics);
+
+/// <summary>
 /// Every figure tcplb publishes, written once. Each process writes its figures into its <c>/status</c>
 /// document from these lists; the documents of worker processes merge by the rules here; <c>/metrics</c>,
 /// the status page and the <c>Tcplb</c> meter all read the (merged) document through the same lists.
@@ -74,7 +81,7 @@ internal static class MetricCatalogue
             "uptime_seconds", null, "s", s => Math.Round(s.Uptime.TotalSeconds, 3), MetricMerge.Max),
     ];
 
-    /// <summary>Per server; on <c>/metrics</c> each carries the label <c>backend="ADDRESS"</c>.</summary>
+    /// <summary>Per server (<see cref="Servers"/>).</summary>
     public static readonly Metric<ServerStatus>[] Server =
     [
         new("tcplb_backend_up", MetricType.Gauge, "1 when the server is up: not down after a failed connect, nor after failed active checks (in every worker).",
@@ -98,4 +105,17 @@ internal static class MetricCatalogue
         new(null, MetricType.Gauge, "How long the last active check took, in milliseconds.",
             "check_ms", null, "ms", s => Math.Round(s.LastCheckTime.TotalMilliseconds, 2), MetricMerge.Max),
     ];
+
+    /// <summary>Per route: a <c>sni=</c> name of the hosts file, or <c>default</c> (<see cref="Routes"/>).</summary>
+    public static readonly Metric<RouteStatus>[] Route =
+    [
+        new("tcplb_routed_connections_total", MetricType.Counter, "Client connections sent to the route's servers: by the server name they asked for, or default.",
+            "connections", "tcplb.routed_connections", "{connection}", r => r.Connections),
+    ];
+
+    /// <summary>The servers, each named by its address: <c>tcplb_backend_up{backend="10.0.0.1:80"}</c>.</summary>
+    public static readonly ItemList<ServerStatus> Servers = new("servers", "address", "backend", Server);
+
+    /// <summary>The routes, each named by its name: <c>tcplb_routed_connections_total{route="api.example.com"}</c>.</summary>
+    public static readonly ItemList<RouteStatus> Routes = new("routes", "name", "route", Route);
 }

@@ -20,21 +20,31 @@ internal static class PrometheusText
                 text.Append(name).Append(' ').Append(Number(StatusJson.Figure(status, path))).Append('\n');
             }
         }
-        var servers = status.GetProperty("servers");
-        foreach (var metric in MetricCatalogue.Server)
+        WriteItems(text, status, MetricCatalogue.Servers);
+        WriteItems(text, status, MetricCatalogue.Routes);
+        return text.ToString();
+    }
+
+    /// <summary>Each named figure of the list once per item, labelled with the item's name.</summary>
+    private static void WriteItems<T>(StringBuilder text, JsonElement status, ItemList<T> list)
+    {
+        if (!status.TryGetProperty(list.Array, out var items))
+        {
+            return;
+        }
+        foreach (var metric in list.Metrics)
         {
             if (metric is not { Name: { } name, Json: { } key })
             {
                 continue;
             }
             Header(text, name, metric);
-            foreach (var server in servers.EnumerateArray())
+            foreach (var item in items.EnumerateArray())
             {
-                text.Append(name).Append("{backend=\"").Append(Escape(server.GetProperty("address").GetString() ?? "")).Append("\"} ")
-                    .Append(Number(StatusJson.Figure(server, key))).Append('\n');
+                text.Append(name).Append('{').Append(list.Label).Append("=\"").Append(Escape(item.GetProperty(list.Key).GetString() ?? ""))
+                    .Append("\"} ").Append(Number(StatusJson.Figure(item, key))).Append('\n');
             }
         }
-        return text.ToString();
     }
 
     private static void Header<T>(StringBuilder text, string name, Metric<T> metric) =>

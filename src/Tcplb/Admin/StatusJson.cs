@@ -5,8 +5,8 @@ namespace Tcplb.Admin;
 
 /// <summary>
 /// The <c>/status</c> document, written with <see cref="Utf8JsonWriter"/> (no reflection, safe under Native
-/// AOT): what each server is (address, host, weight, state), then every figure <see cref="MetricCatalogue"/>
-/// places in it.
+/// AOT): what each server is (address, host, weight, routes, state), then every figure <see cref="MetricCatalogue"/>
+/// places in it; then each route.
 /// </summary>
 internal static class StatusJson
 {
@@ -18,17 +18,32 @@ internal static class StatusJson
             json.WriteStartObject();
             json.WriteBoolean("accepting", status.Accepting);
             WriteFigures(json, MetricCatalogue.Proxy, status);
-            json.WriteStartArray("servers");
+            json.WriteStartArray(MetricCatalogue.Servers.Array);
             foreach (var server in status.Servers)
             {
                 json.WriteStartObject();
-                json.WriteString("address", server.Address);
+                json.WriteString(MetricCatalogue.Servers.Key, server.Address);
                 json.WriteString("host", server.Host);
                 json.WriteNumber("weight", server.Weight);
+                json.WriteStartArray("routes");
+                foreach (var route in server.Routes)
+                {
+                    json.WriteStringValue(route);
+                }
+                json.WriteEndArray();
                 json.WriteString("state", server.Up ? "up" : "down");
                 json.WriteNumber("cooldown_seconds", Math.Round(server.CooldownLeft.TotalSeconds, 1));
                 json.WriteString("check", server.LastCheck);
                 WriteFigures(json, MetricCatalogue.Server, server);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteStartArray(MetricCatalogue.Routes.Array);
+            foreach (var route in status.Routes)
+            {
+                json.WriteStartObject();
+                json.WriteString(MetricCatalogue.Routes.Key, route.Name);
+                WriteFigures(json, MetricCatalogue.Route, route);
                 json.WriteEndObject();
             }
             json.WriteEndArray();

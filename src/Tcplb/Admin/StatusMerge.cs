@@ -165,13 +165,19 @@ internal static class StatusMerge
                 rules[path] = metric.Merge;
             }
         }
-        foreach (var metric in MetricCatalogue.Server)
+        AddItemRules(rules, MetricCatalogue.Servers);
+        AddItemRules(rules, MetricCatalogue.Routes);
+        return rules;
+    }
+
+    private static void AddItemRules<T>(Dictionary<string, MetricMerge> rules, ItemList<T> list)
+    {
+        foreach (var metric in list.Metrics)
         {
             if (metric.Json is { } key)
             {
-                rules["servers[]." + key] = metric.Merge;
+                rules[list.Array + "[]." + key] = metric.Merge;
             }
         }
-        return rules;
     }
 }

@@ -16,7 +16,7 @@ internal static class StatusPage
           .summary { color: #555; margin-bottom: 1em; }
           table { border-collapse: collapse; background: #fff; box-shadow: 0 1px 3px #0002; }
           th, td { padding: .45em .9em; text-align: right; border-bottom: 1px solid #eee; white-space: nowrap; }
-          th:nth-child(-n+4), td:nth-child(-n+4) { text-align: left; }
+          th:nth-child(-n+5), td:nth-child(-n+5) { text-align: left; }
           th { background: #f0f0f0; font-weight: 600; }
           .up { color: #0a7d2c; font-weight: 600; }
           .down { color: #b3261e; font-weight: 600; }
@@ -28,7 +28,7 @@ internal static class StatusPage
         <h1>tcplb</h1>
         <div class="summary" id="summary">loading…</div>
         <table>
-          <thead><tr><th>server</th><th>host</th><th>state</th><th>check</th><th>weight</th><th>active</th><th>limit</th><th>total</th>
+          <thead><tr><th>server</th><th>host</th><th>routes</th><th>state</th><th>check</th><th>weight</th><th>active</th><th>limit</th><th>total</th>
           <th>failures</th><th>sent</th><th>received</th></tr></thead>
           <tbody id="servers"></tbody>
         </table>
@@ -49,6 +49,7 @@ internal static class StatusPage
               const row = body.insertRow();
               cell(row, s.address);
               cell(row, s.host);
+              cell(row, s.routes.join(', '));
               cell(row, s.state === 'up' ? 'up' : s.cooldown_seconds > 0 ? `down (${s.cooldown_seconds} s)` : 'down', 'state ' + s.state);
               cell(row, s.check === 'none' ? '-' : `${s.check} ${s.check_ms} ms`, 'check ' + s.check);
               cell(row, s.weight);

@@ -28,27 +28,37 @@ internal sealed class TcplbMeter : IDisposable
                 });
             }
         }
-        foreach (var metric in MetricCatalogue.Server)
-        {
-            if (metric is { Instrument: not null, Json: { } key })
-            {
-                Create(metric, () => PerServer(status(), key));
-            }
-        }
+        CreatePerItem(MetricCatalogue.Servers, status);
+        CreatePerItem(MetricCatalogue.Routes, status);
     }
 
     public Meter Meter => _meter;
 
-    private static Measurement<long>[] PerServer(byte[] status, string key)
+    private void CreatePerItem<T>(ItemList<T> list, Func<byte[]> status)
+    {
+        foreach (var metric in list.Metrics)
+        {
+            if (metric is { Instrument: not null, Json: { } key })
+            {
+                Create(metric, () => PerItem(status(), list, key));
+            }
+        }
+    }
+
+    /// <summary>One measurement per item of the list, tagged with its name.</summary>
+    private static Measurement<long>[] PerItem<T>(byte[] status, ItemList<T> list, string key)
     {
         using var document = JsonDocument.Parse(status);
-        var servers = document.RootElement.GetProperty("servers");
-        var measurements = new Measurement<long>[servers.GetArrayLength()];
-        var i = 0;
-        foreach (var server in servers.EnumerateArray())
+        if (!document.RootElement.TryGetProperty(list.Array, out var items))
         {
-            measurements[i++] = new Measurement<long>((long)StatusJson.Figure(server, key),
-                new KeyValuePair<string, object?>("backend", server.GetProperty("address").GetString()));
+            return [];
+        }
+        var measurements = new Measurement<long>[items.GetArrayLength()];
+        var i = 0;
+        foreach (var item in items.EnumerateArray())
+        {
+            measurements[i++] = new Measurement<long>((long)StatusJson.Figure(item, key),
+                new KeyValuePair<string, object?>(list.Label, item.GetProperty(list.Key).GetString()));
         }
         return measurements;
     }

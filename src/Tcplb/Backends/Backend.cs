@@ -1,4 +1,5 @@
 using System.Net;
+using Tcplb.Configuration;
 
 namespace Tcplb.Backends;
 
@@ -10,11 +11,12 @@ namespace Tcplb.Backends;
 /// </summary>
 internal sealed class Backend
 {
-    public Backend(IPEndPoint endPoint, string host, int weight, BackendState? state = null)
+    public Backend(IPEndPoint endPoint, string host, int weight, IReadOnlyList<string>? routes = null, BackendState? state = null)
     {
         EndPoint = endPoint;
         Host = host;
         Weight = weight;
+        Routes = routes is null ? [ServerNames.DefaultRoute] : [.. routes];
         Name = endPoint.ToString();
         Hash = Hashing.Of(Name);
         State = state ?? new BackendState();
@@ -34,6 +36,12 @@ internal sealed class Backend
     /// <summary>The <c>maxconn=</c> limit: connections it takes at once (connecting or open); 0 when it has none.</summary>
     public int MaxConnections { get; init; }
 
+    /// <summary>
+    /// The routes it serves: <c>sni=</c> names of its hosts lines, and <see cref="ServerNames.DefaultRoute"/> when a
+    /// line without <c>sni=</c> lists it.
+    /// </summary>
+    public string[] Routes { get; }
+
     /// <summary>A stable 64-bit hash of <see cref="Name"/>, for consistent hashing.</summary>
     public ulong Hash { get; }
 
@@ -41,10 +49,36 @@ internal sealed class Backend
     public BackendState State { get; }
 
     /// <summary>Whether <paramref name="other"/> (the same address in a newer list) has the same settings.</summary>
-    public bool HasSameSettings(Backend other) => Weight == other.Weight && Host == other.Host && MaxConnections == other.MaxConnections;
+    public bool HasSameSettings(Backend other) =>
+        Weight == other.Weight && Host == other.Host && MaxConnections == other.MaxConnections && Routes.AsSpan().SequenceEqual(other.Routes);
 
     /// <summary>The entry for a newer list: <paramref name="fresh"/>'s settings, this entry's state.</summary>
-    public Backend WithSettingsOf(Backend fresh) => new(EndPoint, fresh.Host, fresh.Weight, State) { MaxConnections = fresh.MaxConnections };
+    public Backend WithSettingsOf(Backend fresh) => new(EndPoint, fresh.Host, fresh.Weight, fresh.Routes, State) { MaxConnections = fresh.MaxConnections };
+
+    /// <summary>
+    /// The entries of a newer list: a server whose address is in <paramref name="current"/> keeps its state
+    /// (health, counters, live connections), as the same entry when its settings are unchanged, else as a new
+    /// entry sharing that state. Also counts the addresses added and removed.
+    /// </summary>
+    public static (Backend[] Next, int Added, int Removed) CarryOver(IEnumerable<Backend> current, IReadOnlyList<Backend> fresh)
+    {
+        var known = current.ToDictionary(s => s.Name);
+        var next = new Backend[fresh.Count];
+        var added = 0;
+        for (var i = 0; i < fresh.Count; i++)
+        {
+            if (known.Remove(fresh[i].Name, out var kept))
+            {
+                next[i] = kept.HasSameSettings(fresh[i]) ? kept : kept.WithSettingsOf(fresh[i]);
+            }
+            else
+            {
+                next[i] = fresh[i];
+                added++;
+            }
+        }
+        return (next, added, known.Count);
+    }
 
     public override string ToString() => Name;
 }

@@ -12,6 +12,9 @@ internal sealed partial class BackendState
     /// <summary><see cref="DownUntil"/> of a server that only active checks bring back.</summary>
     public const long UntilChecksPass = long.MaxValue;
 
+    private const long UpSinceStart = 0;
+    private const long RampPending = -1;
+
     private readonly Lock _health = new();
     private long _downUntil;
     private int _failures;
@@ -21,7 +24,9 @@ internal sealed partial class BackendState
     private long _bytesSent;
     private long _bytesReceived;
     private int _slots;
-    private long _upSince;
+
+    /// <summary>When the server last came up; <see cref="UpSinceStart"/>, or <see cref="RampPending"/> for a server new to the balancer.</summary>
+    private long _upSince = RampPending;
 
     /// <summary>Timestamp (of the balancer's clock) until which the server is avoided; 0 when it is up.</summary>
     public long DownUntil => Volatile.Read(ref _downUntil);
@@ -70,17 +75,23 @@ internal sealed partial class BackendState
 
     /// <summary>
     /// How far a server that came up has ramped, in thousandths of its weight: from 100 when it came up to 1000
-    /// after <paramref name="rampTicks"/>. A server up since the balancer started does not ramp.
+    /// after <paramref name="rampTicks"/>. A server up since the balancer started does not ramp; one added by a
+    /// reload starts its ramp when a pick first sees it.
     /// </summary>
     public int RampPermille(long now, long rampTicks)
     {
         var since = Volatile.Read(ref _upSince);
+        if (since == RampPending)
+        {
+            var seen = Interlocked.CompareExchange(ref _upSince, now, RampPending);
+            since = seen == RampPending ? now : seen;
+        }
         var elapsed = now - since;
-        return since == 0 || elapsed >= rampTicks ? 1000 : 100 + (int)(900 * Math.Max(elapsed, 0) / rampTicks);
+        return since == UpSinceStart || elapsed >= rampTicks ? 1000 : 100 + (int)(900 * Math.Max(elapsed, 0) / rampTicks);
     }
 
-    /// <summary>A server added by a reload counts as one that just came up (for the slow start).</summary>
-    public void MarkAdded(long now) => Volatile.Write(ref _upSince, now);
+    /// <summary>For the servers the balancer starts with: up since the start, so no ramp (unless they go down and come back).</summary>
+    public void MarkUpSinceStart() => Interlocked.CompareExchange(ref _upSince, UpSinceStart, RampPending);
 
     /// <summary>Records a failed connect. Returns the cooldown when this failure took the server down, else null.</summary>
     /// <remarks>Failures of attempts that started before the server was marked down do not extend its cooldown again.</remarks>

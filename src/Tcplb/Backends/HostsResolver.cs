@@ -8,8 +8,8 @@ namespace Tcplb.Backends;
 /// <summary>
 /// Turns hosts-file entries into servers, one per resolved address. A name that does not resolve is a
 /// warning, not an error: it keeps the addresses it last resolved to (none at start-up) and is tried
-/// again at the next resolution. The same address listed twice is one server with the weights added (and the
-/// <c>maxconn</c> limits, unless a line has none).
+/// again at the next resolution. The same address listed twice is one server with the weights added, the
+/// routes of both lines, and the <c>maxconn</c> limits added (unless a line has none).
 /// </summary>
 internal sealed class HostsResolver(Log log, Func<string, IPAddress[]> lookup)
 {
@@ -22,10 +22,11 @@ internal sealed class HostsResolver(Log log, Func<string, IPAddress[]> lookup)
     /// <remarks>Blocks on DNS: call it at start-up or from a background reload, never on the relay path.</remarks>
     public List<Backend> Resolve(IReadOnlyList<HostEntry> entries)
     {
-        var found = new List<(IPEndPoint EndPoint, HostEntry Entry, int Weight, int MaxConnections)>();
+        var found = new List<(IPEndPoint EndPoint, HostEntry Entry, int Weight, List<string> Routes, int MaxConnections)>();
         var byAddress = new Dictionary<IPEndPoint, int>();
         foreach (var entry in entries)
         {
+            IReadOnlyList<string> routes = entry.ServerNames.Count == 0 ? [ServerNames.DefaultRoute] : entry.ServerNames;
             foreach (var address in AddressesOf(entry))
             {
                 var endPoint = new IPEndPoint(address, entry.Port);
@@ -37,13 +38,14 @@ internal sealed class HostsResolver(Log log, Func<string, IPAddress[]> lookup)
                         Weight = Math.Min(same.Weight + entry.Weight, HostsFile.MaxWeight),
                         MaxConnections = same.MaxConnections == 0 || entry.MaxConnections == 0 ? 0 : same.MaxConnections + entry.MaxConnections,
                     };
+                    same.Routes.AddRange(routes.Except(same.Routes));
                     continue;
                 }
                 byAddress.Add(endPoint, found.Count);
-                found.Add((endPoint, entry, entry.Weight, entry.MaxConnections));
+                found.Add((endPoint, entry, entry.Weight, [.. routes], entry.MaxConnections));
             }
         }
-        return found.ConvertAll(s => new Backend(s.EndPoint, s.Entry.Address, s.Weight) { MaxConnections = s.MaxConnections });
+        return found.ConvertAll(s => new Backend(s.EndPoint, s.Entry.Address, s.Weight, s.Routes) { MaxConnections = s.MaxConnections });
     }
 
     private IPAddress[] AddressesOf(HostEntry entry)

@@ -33,6 +33,10 @@ internal sealed partial class BackendPool
         _log = log;
         _checksDecide = checksDecide;
         _slowStartTicks = time.Ticks(slowStart);
+        foreach (var server in _servers)
+        {
+            server.State.MarkUpSinceStart(); // the servers the balancer starts with do not ramp
+        }
     }
 
     /// <summary>The current snapshot; never modified, only replaced.</summary>
@@ -141,30 +145,14 @@ internal sealed partial class BackendPool
     }
 
     /// <summary>
-    /// Installs a new server list. A server whose address stays keeps its state (health, counters, live
-    /// connections): the same entry when its settings are unchanged, else a new entry sharing that state.
-    /// Removed servers keep serving the connections they hold; added ones count as just come up (slow start).
+    /// Installs a new server list. A server whose address stays keeps its state (<see cref="Backend.CarryOver"/>).
+    /// Removed servers keep serving the connections they hold; a server new to the balancer ramps up (slow start)
+    /// from the first pick that sees it.
     /// </summary>
     public (int Added, int Removed) Replace(IReadOnlyList<Backend> fresh)
     {
-        var current = _servers.ToDictionary(s => s.Name);
-        var next = new Backend[fresh.Count];
-        var added = 0;
-        var now = _time.GetTimestamp();
-        for (var i = 0; i < fresh.Count; i++)
-        {
-            if (current.Remove(fresh[i].Name, out var kept))
-            {
-                next[i] = kept.HasSameSettings(fresh[i]) ? kept : kept.WithSettingsOf(fresh[i]);
-            }
-            else
-            {
-                next[i] = fresh[i];
-                fresh[i].State.MarkAdded(now);
-                added++;
-            }
-        }
+        var (next, added, removed) = Backend.CarryOver(_servers, fresh);
         _servers = next;
-        return (added, current.Count);
+        return (added, removed);
     }
 }

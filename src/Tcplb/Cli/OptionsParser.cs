@@ -30,6 +30,7 @@ internal static class OptionsParser
         new("--access-log", "TCPLB_ACCESS_LOG", false, (o, v, w) => o with { AccessLog = ParseSwitch(v, w) }),
         new("--log-level", "TCPLB_LOG_LEVEL", true, (o, v, w) => o with { LogLevel = ParseLogLevel(v, w) }),
         new("--workers", "TCPLB_WORKERS", true, (o, v, w) => o with { Workers = v == "auto" ? 0 : Integer(v, w, 1, 256, "or auto") }),
+        new("--sni-timeout", "TCPLB_SNI_TIMEOUT", true, (o, v, w) => o with { SniTimeout = Positive(Duration.Parse(v, w), v, w) }),
         new("--check-interval", "TCPLB_CHECK_INTERVAL", true, (o, v, w) => o with { CheckInterval = ZeroOrAtLeast(Duration.Parse(v, w), MinCheckInterval, v, w) }),
         new("--check-timeout", "TCPLB_CHECK_TIMEOUT", true, (o, v, w) => o with { CheckTimeout = Positive(Duration.Parse(v, w), v, w) }),
         new("--check-send", "TCPLB_CHECK_SEND", true, (o, v, w) => o with { CheckSend = EscapedBytes.Parse(v, w) }),

@@ -14,6 +14,8 @@ internal static class Usage
 
         Listens on PORT (IPv4 and IPv6) and spreads connections over the servers
         in the hosts file, one HOST:PORT per line (optional weight=N, maxconn=N; # comments).
+        Lines with sni=NAME[,NAME] (exact or *.domain) serve TLS clients asking for
+        those names; the other lines serve everyone else. TLS is never decrypted.
 
         options (each also read from its environment variable; a flag wins):
           --hosts PATH             TCPLB_HOSTS             servers file (./hosts)
@@ -30,6 +32,7 @@ internal static class Usage
           --access-log             TCPLB_ACCESS_LOG=1      one line per finished connection (off)
           --log-level LEVEL        TCPLB_LOG_LEVEL         debug | info | warn | error (info)
           --workers N|auto         TCPLB_WORKERS           processes sharing the port, each on one thread (auto: one per core)
+          --sni-timeout DUR        TCPLB_SNI_TIMEOUT       with sni= lines: how long to wait for a ClientHello (5s)
 
         health checks and limits (all off by default):
           --check-interval DUR     TCPLB_CHECK_INTERVAL    check every server this often, +-10% (0: off)

@@ -5,8 +5,8 @@ namespace Tcplb.Configuration;
 
 /// <summary>
 /// Parses the hosts file: one server per line as <c>HOST:PORT</c>, <c>IPv4:PORT</c> or <c>[IPv6]:PORT</c>,
-/// optionally followed by the words of <see cref="Words"/> (<c>weight=N</c>, <c>maxconn=N</c>); <c>#</c> starts a
-/// comment; blank lines are skipped.
+/// optionally followed by the words of <see cref="Words"/> (<c>weight=N</c>, <c>maxconn=N</c>, <c>sni=NAME[,NAME]</c>);
+/// <c>#</c> starts a comment; blank lines are skipped.
 /// Errors read <c>hosts:3: port 99999 out of range</c>.
 /// </summary>
 internal static class HostsFile
@@ -20,6 +20,7 @@ internal static class HostsFile
     [
         new("weight", "weight=N", (entry, value) => entry with { Weight = ParseWeight(value) }),
         new("maxconn", "maxconn=N", (entry, value) => entry with { MaxConnections = ParseMaxConnections(value) }),
+        new("sni", "sni=NAME[,NAME]", (entry, value) => entry with { ServerNames = ServerNames.Parse(value) }),
     ];
 
     public static IReadOnlyList<HostEntry> Load(string path)
@@ -164,7 +165,7 @@ internal static class HostsFile
     }
 
     /// <summary>Letters, digits, '-', '_' and dots between labels of at most 63 characters (RFC 1123, plus '_' as seen in service names).</summary>
-    private static bool IsHostName(string host)
+    internal static bool IsHostName(string host)
     {
         if (host.Length is 0 or > 253)
         {
@@ -188,7 +189,7 @@ internal static class HostsFile
     }
 
     /// <summary>Quotes user text safely in a one-line message: control characters become '?', long text is cut.</summary>
-    private static string Printable(string text)
+    internal static string Printable(string text)
     {
         var cut = text.Length > 64 ? text[..64] + "..." : text;
         return string.Create(cut.Length, cut, static (span, source) =>

@@ -23,6 +23,7 @@ internal sealed record Settings
     public TimeSpan ResolveInterval { get; init; } = TimeSpan.FromSeconds(30);
     public bool AccessLog { get; init; }
     public LogLevel LogLevel { get; init; } = LogLevel.Info;
+    public TimeSpan SniTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How often each server address is checked; zero: no active checks (health is learnt from clients' connects).</summary>
     public TimeSpan CheckInterval { get; init; }

@@ -17,6 +17,9 @@ internal enum CloseReason
     /// <summary>Every server refused or timed out.</summary>
     NoServer,
 
+    /// <summary>No route serves the client's server name, and there is no default route.</summary>
+    NoRoute,
+
     /// <summary>No byte moved either way for the idle timeout.</summary>
     Idle,
 

@@ -34,7 +34,7 @@ internal sealed class ConnectionCounters
         Interlocked.Decrement(ref _active);
         switch (reason)
         {
-            case CloseReason.NoServer:
+            case CloseReason.NoServer or CloseReason.NoRoute:
                 Interlocked.Increment(ref _rejected);
                 break;
             case CloseReason.QueueTimeout:

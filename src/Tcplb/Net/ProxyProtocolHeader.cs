@@ -12,6 +12,9 @@ namespace Tcplb.Net;
 /// </summary>
 internal static class ProxyProtocolHeader
 {
+    /// <summary>Room for any header: a version 1 line is at most 107 bytes (the specification's §2.1), version 2 for IPv6 is 52.</summary>
+    public const int MaxLength = 108;
+
     /// <summary>The 12-byte signature that opens a version 2 header.</summary>
     public static ReadOnlySpan<byte> V2Signature => [0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A];
 
@@ -25,8 +28,9 @@ internal static class ProxyProtocolHeader
             source = client.RemoteEndPoint as IPEndPoint;
             target = client.LocalEndPoint as IPEndPoint;
         }
-        catch (SocketException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
+            // Unknown addresses (the connection is already being torn down): the header says so.
         }
         return version == ProxyProtocolVersion.V1 ? WriteV1(source, target, destination) : WriteV2(source, target, destination);
     }

@@ -15,6 +15,9 @@ internal sealed partial class Session
     private readonly ConnectArgs _connect;
     private readonly ConnectAttempt _attempt = new();
 
+    /// <summary>The pool of the route chosen for this connection.</summary>
+    private BackendPool _pool = null!;
+
     /// <summary>The socket of the connect in flight; whoever takes it (completion or timeout) decides its fate.</summary>
     private Socket? _connecting;
     private long _connectDeadline;
@@ -27,7 +30,7 @@ internal sealed partial class Session
     {
         while (true)
         {
-            var server = granted ?? _context.Pool.Pick(_attempt);
+            var server = granted ?? _pool.Pick(_attempt);
             granted = null;
             if (server is null)
             {
@@ -50,14 +53,14 @@ internal sealed partial class Session
                 // Our problem, not the server's: accepting pauses, and this client waits for a descriptor
                 // (the timeout thread tries again) for up to the connect timeout.
                 _context.Pressure.Report("server socket", e.SocketErrorCode);
-                _context.Pool.ReturnSlot(server);
+                _pool.ReturnSlot(server);
                 Volatile.Write(ref _descriptorRetryAt, _context.Time.GetTimestamp() + _context.Time.Ticks(ResourcePressure.Pause));
                 return;
             }
             catch (SocketException e)
             {
                 _context.Log.Warn("cannot open a server socket", ("error", e.SocketErrorCode));
-                _context.Pool.ReturnSlot(server);
+                _pool.ReturnSlot(server);
                 Reject();
                 return;
             }
@@ -88,13 +91,13 @@ internal sealed partial class Session
         var backend = _backend!;
         if (socket is not null && _connect.SocketError == SocketError.Success)
         {
-            _context.Pool.ReportConnected(backend);
+            _pool.ReportConnected(backend);
             StartRelaying(socket);
             return false;
         }
         socket?.Dispose();
         _backend = null;
-        _context.Pool.ReportConnectFailure(backend, socket is null ? "timeout" : Describe(_connect.SocketError));
+        _pool.ReportConnectFailure(backend, socket is null ? "timeout" : Describe(_connect.SocketError));
         return true;
     }
 
@@ -136,13 +139,13 @@ internal sealed partial class Session
         }
     }
 
-    /// <summary>No server would take the client (or it may not have one): close it with a reset, so it knows it was not served.</summary>
+    /// <summary>No server would take the client (or none serves its name, or it may not have one): close it with a reset, so it knows it was not served.</summary>
     private void Reject(CloseReason reason = CloseReason.NoServer)
     {
         _close.TryClose(_close.Generation, reason);
         _context.Log.Debug("no server for client", ("tries", _attempt.Tries), ("reason", ReasonName(reason)));
         _client?.Close(0);
-        Release();
+        ServerSideOrHelloDone(); // releases the session, once a hello receive still pending has completed
     }
 
     private static string Describe(SocketError error) => error switch

@@ -31,6 +31,7 @@ internal sealed partial class Session : IQueueWaiter
             _clientCounted = true;
             return true;
         }
+        _upstreamWaits = 1; // no hello is read: the reject alone releases the session
         Reject(CloseReason.ClientLimit);
         return false;
     }
@@ -52,7 +53,7 @@ internal sealed partial class Session : IQueueWaiter
             _wait.Deadline = _context.Time.GetTimestamp() + _context.QueueTimeoutTicks;
         }
         Volatile.Write(ref _state, (int)State.Queued);
-        _context.Pool.Enqueue(_wait); // its turn may come at once, on another thread
+        _pool.Enqueue(_wait); // its turn may come at once, on another thread
     }
 
     /// <summary>Under the queue's lock: a slot of <paramref name="server"/> is this client's (or no server is left: null); go on elsewhere.</summary>
@@ -78,7 +79,7 @@ internal sealed partial class Session : IQueueWaiter
     /// <summary>Timeout thread: a client that waited the queue timeout is reset, unless its turn came first.</summary>
     private void ExpireQueued(long now)
     {
-        if (_context.Pool.Waiting.TryRemoveExpired(_wait, now))
+        if (_pool.Waiting.TryRemoveExpired(_wait, now))
         {
             Reject(CloseReason.QueueTimeout);
         }
@@ -87,7 +88,7 @@ internal sealed partial class Session : IQueueWaiter
     /// <summary>Leaves the queue for good (the drain is over), unless the client's turn came first.</summary>
     private void LeaveQueue(CloseReason reason)
     {
-        if (_context.Pool.Waiting.TryRemove(_wait))
+        if (_pool.Waiting.TryRemove(_wait))
         {
             Reject(reason);
         }

@@ -7,8 +7,8 @@ using Tcplb.Configuration;
 namespace Tcplb.Net;
 
 /// <summary>
-/// One client connection, from accept to close: connects to a server (<c>Session.Connect.cs</c>), then runs
-/// the two relays until both directions have ended. Pooled: the same object serves many connections in turn.
+/// One client connection, from accept to close: chooses the route (<c>Session.Hello.cs</c>), connects to a
+/// server of it (<c>Session.Connect.cs</c>), then runs the two relays until both directions have ended. Pooled: the same object serves many connections in turn.
 /// </summary>
 /// <remarks>
 /// Ownership: the session owns both sockets, and its slab slice for life. Exactly one path releases the sockets,
@@ -47,6 +47,7 @@ internal sealed partial class Session
     private enum State
     {
         Idle,
+        ReadingHello,
         Connecting,
         Relaying,
 
@@ -70,12 +71,11 @@ internal sealed partial class Session
         // No NoDelay call: Linux copies TCP_NODELAY (and SO_KEEPALIVE) from the listening socket to each
         // accepted one (ListenSocket sets both), which saves a system call per connection.
         _attempt.Begin(_context.HashClients ? ClientAddressHash(client) : 0);
-        Volatile.Write(ref _state, (int)State.Connecting);
         if (!EnterClientLimit(client))
         {
             return;
         }
-        ConnectNext();
+        ChooseRoute();
     }
 
     /// <summary>Notes traffic, for the idle timeout.</summary>
@@ -126,6 +126,9 @@ internal sealed partial class Session
     {
         switch ((State)Volatile.Read(ref _state))
         {
+            case State.ReadingHello:
+                ExpireHello(now);
+                break;
             case State.Connecting:
                 ExpireConnect(now);
                 break;
@@ -159,14 +162,10 @@ internal sealed partial class Session
     private void StartRelaying(Socket server)
     {
         _server = server;
-        var client = _client!;
-        var header = _context.ProxyProtocol == ProxyProtocolVersion.None
-            ? 0
-            : ProxyProtocolHeader.Write(_context.ProxyProtocol, client, _upstreamWindow.Span);
         Volatile.Write(ref _runningRelays, 2);
         Volatile.Write(ref _state, (int)State.Relaying);
-        _downstream.Start(server, client, _downstreamWindow);
-        _upstream.Start(client, server, _upstreamWindow, header);
+        _downstream.Start(server, _client!, _downstreamWindow);
+        ServerSideOrHelloDone(); // starts the upstream relay, with the PROXY header and the bytes read ahead
     }
 
     /// <summary>Ends the current connection at once: both sockets closed, with RST when <paramref name="reset"/>.</summary>
@@ -214,7 +213,7 @@ internal sealed partial class Session
         _context.Connections.Closed(reason);
         if (_backend is { } backend)
         {
-            _context.Pool.ReportClosed(backend, _upstream.Bytes, _downstream.Bytes);
+            _pool.ReportClosed(backend, SentBytes, _downstream.Bytes);
         }
         LeaveClientLimit();
         if (_context.AccessLog)
@@ -234,8 +233,9 @@ internal sealed partial class Session
         _context.Log.Info("connection",
             ("client", SafeRemote(_client)),
             ("server", _backend?.Name ?? "-"),
-            ("sent", _upstream.Bytes),
-            ("received", _downstream.Bytes),
+            ("sni", _serverName ?? "-"),
+            ("sent", SentBytes),
+            ("received", _server is null ? 0 : _downstream.Bytes),
             ("tries", _attempt.Tries),
             ("duration", _context.Time.GetElapsedTime(_openedAt)),
             ("reason", ReasonName(reason)));
@@ -247,6 +247,7 @@ internal sealed partial class Session
         CloseReason.ClientError => "client-error",
         CloseReason.ServerError => "server-error",
         CloseReason.NoServer => "no-server",
+        CloseReason.NoRoute => "no-route",
         CloseReason.Idle => "idle",
         CloseReason.Shutdown => "shutdown",
         CloseReason.QueueTimeout => "queue-timeout",

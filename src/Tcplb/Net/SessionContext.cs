@@ -4,18 +4,19 @@ using Tcplb.Infrastructure;
 
 namespace Tcplb.Net;
 
-/// <summary>What every session shares: the servers, the slab, the settings in clock ticks, the counters and the log.</summary>
+/// <summary>What every session shares: the routes and their servers, the slab, the settings in clock ticks, the counters and the log.</summary>
 internal sealed class SessionContext
 {
-    public SessionContext(Settings settings, BackendPool pool, BufferSlab slab, TimeProvider time, Log log)
+    public SessionContext(Settings settings, RouteTable routes, BufferSlab slab, TimeProvider time, Log log)
     {
-        Pool = pool;
+        Routes = routes;
         Slab = slab;
         Time = time;
         Log = log;
         Pressure = new ResourcePressure(log, time);
         ConnectTimeoutTicks = time.Ticks(settings.ConnectTimeout);
         IdleTimeoutTicks = time.Ticks(settings.IdleTimeout);
+        SniTimeoutTicks = time.Ticks(settings.SniTimeout);
         ProxyProtocol = settings.ProxyProtocol;
         AccessLog = settings.AccessLog;
         HashClients = settings.Balance == BalancePolicy.SourceHash;
@@ -23,7 +24,8 @@ internal sealed class SessionContext
         ClientLimit = settings.MaxConnectionsPerClient > 0 ? new ClientLimit(settings.MaxConnectionsPerClient, log, time) : null;
     }
 
-    public BackendPool Pool { get; }
+    /// <summary>The routes and their pools, swapped whole on reload.</summary>
+    public RouteTable Routes { get; }
 
     public BufferSlab Slab { get; }
 
@@ -40,6 +42,9 @@ internal sealed class SessionContext
 
     /// <summary>0 when connections may idle for ever.</summary>
     public long IdleTimeoutTicks { get; }
+
+    /// <summary>How long a client's first bytes are read for its server name, when a hosts line has <c>sni=</c>.</summary>
+    public long SniTimeoutTicks { get; }
 
     public ProxyProtocolVersion ProxyProtocol { get; }
 

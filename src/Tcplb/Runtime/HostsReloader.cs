@@ -17,7 +17,7 @@ internal sealed class HostsReloader : IDisposable
     private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(1);
 
     private readonly string _path;
-    private readonly BackendPool _pool;
+    private readonly RouteTable _routes;
     private readonly HostsResolver _resolver;
     private readonly TimeProvider _time;
     private readonly Log _log;
@@ -31,13 +31,13 @@ internal sealed class HostsReloader : IDisposable
     private volatile bool _forced;
 
     /// <param name="validate">Checks a new file beyond its syntax (throwing <see cref="ConfigException"/>): limits with several workers.</param>
-    public HostsReloader(string path, IReadOnlyList<HostEntry> entries, BackendPool pool, HostsResolver resolver, TimeSpan resolveInterval,
+    public HostsReloader(string path, IReadOnlyList<HostEntry> entries, RouteTable routes, HostsResolver resolver, TimeSpan resolveInterval,
         TimeProvider time, Log log, Action<IReadOnlyList<HostEntry>>? validate = null)
     {
         _validate = validate;
         _path = path;
         _entries = entries;
-        _pool = pool;
+        _routes = routes;
         _resolver = resolver;
         _time = time;
         _log = log;
@@ -107,7 +107,7 @@ internal sealed class HostsReloader : IDisposable
             _log.Error("no server address resolves; keeping the last good servers");
             return;
         }
-        var (added, removed) = _pool.Replace(servers);
+        var (added, removed) = _routes.Replace(servers);
         if (!quietWhenSame || added + removed > 0)
         {
             _log.Info(message, ("servers", servers.Count), ("added", added), ("removed", removed));

@@ -37,17 +37,18 @@ internal sealed class Proxy : IDisposable
         _createdAt = time.GetTimestamp();
         var slab = BufferSlab.ForConnections(settings.MaxConnections, settings.BufferSize);
         var checks = settings.CheckInterval > TimeSpan.Zero;
-        Pool = new BackendPool(servers, BalancePolicies.Create(settings.Balance, random, worker), settings.Cooldown, time, log, checks, settings.SlowStart);
-        _context = new SessionContext(settings, Pool, slab, time, log);
+        Routes = new RouteTable(servers, members =>
+            new BackendPool(members, BalancePolicies.Create(settings.Balance, random, worker), settings.Cooldown, time, log, checks, settings.SlowStart));
+        _context = new SessionContext(settings, Routes, slab, time, log);
         _sessions = new SessionPool(_context);
         _listener = new Listener(listener ?? ListenSocket.Open(settings.Port, bindAddress), _sessions, _context.Pressure);
-        Action<long> dispatch = _ => Pool.DispatchWaiting();
         _timeouts = checks
-            ? new TimeoutThread(_sessions, time, dispatch, new HealthChecker(settings, () => Pool.Servers, time, new Random(random.Next()), log).Tick)
-            : new TimeoutThread(_sessions, time, dispatch);
+            ? new TimeoutThread(_sessions, time, DispatchWaiting, new HealthChecker(settings, () => Routes.Servers, time, new Random(random.Next()), log).Tick)
+            : new TimeoutThread(_sessions, time, DispatchWaiting);
     }
 
-    public BackendPool Pool { get; }
+    /// <summary>The routes of the hosts file, each with its pool of servers; what a reload replaces.</summary>
+    public RouteTable Routes { get; }
 
     public ConnectionCounters Connections => _context.Connections;
 
@@ -106,7 +107,7 @@ internal sealed class Proxy : IDisposable
             ActiveConnections = Connections.Active,
             TotalConnections = Connections.Total,
             RejectedConnections = Connections.Rejected,
-            QueueLength = Pool.Waiting.Count,
+            QueueLength = QueueLength(),
             QueueTimeouts = Connections.QueueTimeouts,
             ClientLimitRejected = Connections.ClientLimitRejected,
             Slices = slab.Capacity,
@@ -115,8 +116,28 @@ internal sealed class Proxy : IDisposable
             // The first worker counts the pages every worker shares (the executable, libc); the others what they add.
             ResidentBytes = _worker == 0 ? ProcessFigures.ResidentBytes : ProcessFigures.PrivateResidentBytes,
             OpenDescriptors = ProcessFigures.OpenDescriptors,
-            Servers = Array.ConvertAll(Pool.Servers, server => ServerStatusOf(server, now)),
+            Servers = Array.ConvertAll(Routes.Servers, server => ServerStatusOf(server, now)),
+            Routes = Array.ConvertAll(Routes.Routes, route => new RouteStatus { Name = route.Name, Connections = route.Connections }),
         };
+    }
+
+    /// <summary>Timeout thread, each tick: slots that freed otherwise than by a connection's end (a server up again, a reload) go to waiting clients.</summary>
+    private void DispatchWaiting(long now)
+    {
+        foreach (var route in Routes.Routes)
+        {
+            route.Pool.DispatchWaiting();
+        }
+    }
+
+    private int QueueLength()
+    {
+        var waiting = 0;
+        foreach (var route in Routes.Routes)
+        {
+            waiting += route.Pool.Waiting.Count;
+        }
+        return waiting;
     }
 
     private ServerStatus ServerStatusOf(Backend server, long now)
@@ -128,6 +149,7 @@ internal sealed class Proxy : IDisposable
             Address = server.Name,
             Host = server.Host,
             Weight = server.Weight,
+            Routes = server.Routes,
             Up = up,
             CooldownLeft = up || state.DownUntil == BackendState.UntilChecksPass ? TimeSpan.Zero : _time.Span(state.DownUntil - now),
             ConsecutiveFailures = state.ConsecutiveFailures,

@@ -23,6 +23,7 @@ internal sealed class ProxyStatus
     public required long ResidentBytes { get; init; }
     public required int OpenDescriptors { get; init; }
     public required ServerStatus[] Servers { get; init; }
+    public required RouteStatus[] Routes { get; init; }
 }
 
 /// <summary>One server of <see cref="ProxyStatus"/>.</summary>
@@ -35,6 +36,10 @@ internal sealed class ServerStatus
     public required string Host { get; init; }
 
     public required int Weight { get; init; }
+
+    /// <summary>The routes it serves: its <c>sni=</c> names, and <c>default</c> when a line without <c>sni=</c> lists it.</summary>
+    public required string[] Routes { get; init; }
+
     public required bool Up { get; init; }
 
     /// <summary>How long the server is still avoided; zero when up.</summary>
@@ -57,4 +62,13 @@ internal sealed class ServerStatus
     public TimeSpan LastCheckTime { get; init; }
 
     public long CheckFailures { get; init; }
+}
+
+/// <summary>One route of <see cref="ProxyStatus"/>: a <c>sni=</c> name of the hosts file, or <c>default</c>.</summary>
+internal sealed class RouteStatus
+{
+    public required string Name { get; init; }
+
+    /// <summary>Connections sent to the route since start-up.</summary>
+    public required long Connections { get; init; }
 }

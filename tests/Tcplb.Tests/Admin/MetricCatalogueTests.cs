@@ -24,16 +24,18 @@ public class MetricCatalogueTests
         [
             new ServerStatus
             {
-                Address = "10.0.0.1:80", Host = "a:80", Weight = 2, Up = false, CooldownLeft = TimeSpan.FromSeconds(4),
+                Address = "10.0.0.1:80", Host = "a:80", Weight = 2, Routes = ["default", "api.example.com"], Up = false, CooldownLeft = TimeSpan.FromSeconds(4),
                 ConsecutiveFailures = 1, Active = 3, Connections = 38, ConnectFailures = 5, BytesSent = 100, BytesReceived = 200,
             },
         ],
+        Routes = [new RouteStatus { Name = "api.example.com", Connections = 7 }],
     };
 
     [Fact]
     public void Names_AreUnique()
     {
-        string?[] names = [.. MetricCatalogue.Proxy.Select(m => m.Name), .. MetricCatalogue.Server.Select(m => m.Name)];
+        string?[] names =
+            [.. MetricCatalogue.Proxy.Select(m => m.Name), .. MetricCatalogue.Server.Select(m => m.Name), .. MetricCatalogue.Route.Select(m => m.Name)];
         var named = names.OfType<string>().ToList();
         Assert.Equal(named.Count, named.Distinct().Count());
     }
@@ -51,8 +53,13 @@ public class MetricCatalogueTests
         {
             Assert.Contains($"{metric.Name}{{backend=\"10.0.0.1:80\"}} {metric.Read(Status.Servers[0])}\n", text);
         }
+        foreach (var metric in MetricCatalogue.Route.Where(m => m.Name is not null))
+        {
+            Assert.Contains($"{metric.Name}{{route=\"api.example.com\"}} {metric.Read(Status.Routes[0])}\n", text);
+        }
         Assert.Equal(
-            MetricCatalogue.Proxy.Count(m => m.Name is not null) + MetricCatalogue.Server.Count(m => m.Name is not null),
+            MetricCatalogue.Proxy.Count(m => m.Name is not null) + MetricCatalogue.Server.Count(m => m.Name is not null)
+                + MetricCatalogue.Route.Count(m => m.Name is not null),
             text.Split('\n').Count(l => l.StartsWith("# TYPE ", StringComparison.Ordinal)));
     }
 
@@ -72,6 +79,28 @@ public class MetricCatalogueTests
         }
         Assert.Equal(("down", 4.0, 2), (server.GetProperty("state").GetString(), server.GetProperty("cooldown_seconds").GetDouble(),
             server.GetProperty("weight").GetInt32()));
+        Assert.Equal(["default", "api.example.com"], server.GetProperty("routes").EnumerateArray().Select(r => r.GetString()));
+        var route = json.RootElement.GetProperty("routes")[0];
+        Assert.Equal("api.example.com", route.GetProperty("name").GetString());
+        foreach (var metric in MetricCatalogue.Route.Where(m => m.Json is not null))
+        {
+            Assert.Equal(metric.Read(Status.Routes[0]), route.GetProperty(metric.Json!).GetDouble());
+        }
+    }
+
+    [Fact]
+    public void Merge_OfTwoWorkers_AddsUpEachRoutesCount_PairedByName()
+    {
+        var other = new ProxyStatus
+        {
+            Accepting = true, Uptime = TimeSpan.FromSeconds(1), ActiveConnections = 0, TotalConnections = 0, RejectedConnections = 0,
+            Slices = 1, SlicesInUse = 0, SliceBytes = 1, ResidentBytes = 0, OpenDescriptors = 0, Servers = [],
+            Routes = [new RouteStatus { Name = "default", Connections = 1 }, new RouteStatus { Name = "api.example.com", Connections = 5 }],
+        };
+        using var merged = JsonDocument.Parse(StatusMerge.Merge([StatusJson.Write(Status), StatusJson.Write(other)]));
+        var text = PrometheusText.Write(merged.RootElement);
+        Assert.Contains("tcplb_routed_connections_total{route=\"api.example.com\"} 12\n", text);
+        Assert.Contains("tcplb_routed_connections_total{route=\"default\"} 1\n", text);
     }
 
     [Fact]
@@ -89,7 +118,10 @@ public class MetricCatalogueTests
         };
         listener.Start();
         string[] declared =
-            [.. MetricCatalogue.Proxy.Select(m => m.Instrument).OfType<string>(), .. MetricCatalogue.Server.Select(m => m.Instrument).OfType<string>()];
+        [
+            .. MetricCatalogue.Proxy.Select(m => m.Instrument).OfType<string>(), .. MetricCatalogue.Server.Select(m => m.Instrument).OfType<string>(),
+            .. MetricCatalogue.Route.Select(m => m.Instrument).OfType<string>(),
+        ];
         Assert.Equal(declared.Order(), seen.Order());
     }
 }

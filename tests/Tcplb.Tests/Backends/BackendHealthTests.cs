@@ -62,6 +62,7 @@ public class BackendHealthTests
     {
         var ramp = _time.Ticks(TimeSpan.FromSeconds(10));
         var state = new BackendState();
+        state.MarkUpSinceStart();
         Assert.Equal(1000, state.RampPermille(_time.GetTimestamp(), ramp));
         Check(state, CheckOutcome.Refused);
         Check(state, CheckOutcome.Refused);
@@ -73,5 +74,17 @@ public class BackendHealthTests
         Assert.Equal(550, state.RampPermille(_time.GetTimestamp(), ramp));
         _time.Advance(TimeSpan.FromSeconds(5));
         Assert.Equal(1000, state.RampPermille(_time.GetTimestamp(), ramp));
+    }
+
+    [Fact]
+    public void RampPermille_AServerNewToTheBalancer_RampsFromTheFirstPickThatSeesIt()
+    {
+        var ramp = _time.Ticks(TimeSpan.FromSeconds(10));
+        var added = new BackendState(); // as a reload adds it: never marked up since the start
+        _time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(100, added.RampPermille(_time.GetTimestamp(), ramp));
+        added.MarkUpSinceStart(); // too late: it is ramping
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(550, added.RampPermille(_time.GetTimestamp(), ramp));
     }
 }

@@ -49,4 +49,19 @@ public class HostsResolverTests
         var servers = Resolver().Resolve([new HostEntry("127.0.0.1", 80, 2, 1), new HostEntry("me", 80, 3, 2)]);
         Assert.Equal([("127.0.0.1:80", 5)], servers.Select(s => (s.Name, s.Weight)));
     }
+
+    [Fact]
+    public void Resolve_Routes_AreTheSniNamesOrDefault_JoinedForTheSameAddress()
+    {
+        var servers = Resolver().Resolve(
+        [
+            new HostEntry("127.0.0.1", 80, 1, 1) { ServerNames = ["api.example.com"] },
+            new HostEntry("127.0.0.2", 80, 1, 2),
+            new HostEntry("127.0.0.1", 80, 1, 3) { ServerNames = ["*.example.com", "api.example.com"] },
+            new HostEntry("127.0.0.1", 80, 1, 4),
+        ]);
+        Assert.Equal(
+            [("127.0.0.1:80", new[] { "api.example.com", "*.example.com", "default" }), ("127.0.0.2:80", new[] { "default" })],
+            servers.Select(s => (s.Name, s.Routes)));
+    }
 }

@@ -34,6 +34,7 @@ public class OptionsParserTests
         Assert.False(options.AccessLog);
         Assert.Equal(LogLevel.Info, options.LogLevel);
         Assert.Equal((0, Environment.ProcessorCount), (options.Workers, options.WorkerCount)); // auto: one per core
+        Assert.Equal(TimeSpan.FromSeconds(5), options.SniTimeout);
     }
 
     [Fact]
@@ -43,6 +44,7 @@ public class OptionsParserTests
             "8080", "--hosts", "/etc/servers", "--balance", "least-conn", "--cooldown=1m", "--connect-timeout", "250ms",
             "--idle-timeout", "5m", "--max-conns", "100", "--buffer-size", "4096", "--drain", "0", "--admin", "127.0.0.1:9000",
             "--proxy-protocol", "v2", "--resolve-interval", "5s", "--access-log", "--log-level", "debug", "--workers", "3",
+            "--sni-timeout", "750ms",
         ]);
         Assert.Equal(8080, options.Port);
         Assert.Equal("/etc/servers", options.HostsPath);
@@ -59,6 +61,7 @@ public class OptionsParserTests
         Assert.True(options.AccessLog);
         Assert.Equal(LogLevel.Debug, options.LogLevel);
         Assert.Equal((3, 3), (options.Workers, options.WorkerCount));
+        Assert.Equal(TimeSpan.FromMilliseconds(750), options.SniTimeout);
     }
 
     [Fact]
@@ -72,6 +75,7 @@ public class OptionsParserTests
             ["TCPLB_ACCESS_LOG"] = "1",
             ["TCPLB_MAX_CONNS"] = "50",
             ["TCPLB_WORKERS"] = "auto",
+            ["TCPLB_SNI_TIMEOUT"] = "2s",
         };
         var options = Parse(["7777", "--cooldown", "5s"], env);
         Assert.Equal("from-env", options.HostsPath);
@@ -80,6 +84,7 @@ public class OptionsParserTests
         Assert.True(options.AccessLog);
         Assert.Equal(50, options.MaxConnections);
         Assert.Equal(0, options.Workers);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.SniTimeout);
     }
 
     [Theory]
@@ -106,6 +111,7 @@ public class OptionsParserTests
     [InlineData(new[] { "7777", "--log-level", "loud" }, "--log-level: 'loud' must be debug, info, warn or error")]
     [InlineData(new[] { "7777", "--workers", "0" }, "--workers: '0' must be a whole number from 1 to 256 or auto")]
     [InlineData(new[] { "7777", "--workers", "many" }, "--workers: 'many' must be a whole number from 1 to 256 or auto")]
+    [InlineData(new[] { "7777", "--sni-timeout", "0" }, "--sni-timeout: '0' must be more than zero")]
     public void Parse_BadArgument_SaysWhatIsWrong(string[] args, string message) =>
         Assert.Contains(message, ParseError(args));
 

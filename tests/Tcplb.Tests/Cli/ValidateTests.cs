@@ -11,7 +11,7 @@ public class ValidateTests
     public void GoodConfiguration_PrintsTheEffectiveServers_ExitsZero_AndBindsNothing()
     {
         using var dir = new TempDirectory();
-        dir.Write("hosts", "127.0.0.1:5000\nlocalhost:5001 weight=2\nnowhere.invalid:80\n");
+        dir.Write("hosts", "127.0.0.1:5000\nlocalhost:5001 weight=2\nnowhere.invalid:80\n127.0.0.1:5002 sni=API.example.com,*.example.com\n");
         using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         taken.Bind(new IPEndPoint(IPAddress.Any, 0));
         taken.Listen(); // a port in use: a check that bound would fail on it
@@ -23,6 +23,7 @@ public class ValidateTests
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith($"tcplb: configuration ok: port {port}, balance least-conn, ", lines[0]);
         Assert.Contains("127.0.0.1:5000 host=127.0.0.1:5000 weight=1", lines);
+        Assert.Contains("127.0.0.1:5002 host=127.0.0.1:5002 weight=1 routes=api.example.com,*.example.com", lines);
         Assert.Contains(lines, l => l.EndsWith(":5001 host=localhost:5001 weight=2", StringComparison.Ordinal));
         Assert.Contains("nowhere.invalid:80 weight=1 unresolved", lines);
         Assert.Contains("cannot resolve host name", stderr); // a warning, as at run time
@@ -32,6 +33,8 @@ public class ValidateTests
     [Theory]
     [InlineData("127.0.0.1:5000\n127.0.0.1:99999\n", new string[0], "tcplb: hosts:2: port 99999 out of range (1-65535)")]
     [InlineData("127.0.0.1:5000\n", new[] { "--idle-timeout", "soon" }, "tcplb: --idle-timeout: 'soon' is not a duration")]
+    [InlineData("127.0.0.1:5000\n127.0.0.1:5001 sni=a*.example.com\n", new string[0], "tcplb: hosts:2: sni name 'a*.example.com' is not a host name or *.domain")]
+    [InlineData("127.0.0.1:5000\n", new[] { "--sni-timeout", "0" }, "tcplb: --sni-timeout: '0' must be more than zero")]
     public void BadConfiguration_OneLineNamingTheProblem_ExitTwo(string hosts, string[] options, string message)
     {
         using var dir = new TempDirectory();

@@ -39,11 +39,21 @@ public class HostsFileTests
     [InlineData("a:80 weight=0", "hosts:1: weight '0' must be a whole number from 1 to 256")]
     [InlineData("a:80 weight=x", "hosts:1: weight 'x' must be a whole number from 1 to 256")]
     [InlineData("a:80 weight=257", "hosts:1: weight '257' must be a whole number from 1 to 256")]
-    [InlineData("a:80 backup", "hosts:1: unexpected 'backup' (only weight=N, maxconn=N may follow the address)")]
-    [InlineData("a:80 size=3", "hosts:1: unexpected 'size=3' (only weight=N, maxconn=N may follow the address)")]
+    [InlineData("a:80 backup", "hosts:1: unexpected 'backup' (only weight=N, maxconn=N, sni=NAME[,NAME] may follow the address)")]
+    [InlineData("a:80 size=3", "hosts:1: unexpected 'size=3' (only weight=N, maxconn=N, sni=NAME[,NAME] may follow the address)")]
     [InlineData("a:1\na:80 maxconn=0", "hosts:2: maxconn '0' must be a whole number from 1 to 1000000")]
     [InlineData("a:80 maxconn=", "hosts:1: maxconn '' must be a whole number from 1 to 1000000")]
     [InlineData("a:80 maxconn=-1", "hosts:1: maxconn '-1' must be a whole number from 1 to 1000000")]
+    [InlineData("a:443 sni=", "hosts:1: sni= needs a name, or names separated by commas")]
+    [InlineData("a:443 sni=a.com,", "hosts:1: sni= needs a name, or names separated by commas")]
+    [InlineData("a:1\na:443 sni=bad_%.com", "hosts:2: sni name 'bad_%.com' is not a host name or *.domain")]
+    [InlineData("a:443 sni=*.*.example.com", "hosts:1: sni name '*.*.example.com' is not a host name or *.domain")]
+    [InlineData("a:443 sni=api*.example.com", "hosts:1: sni name 'api*.example.com' is not a host name or *.domain")]
+    [InlineData("a:443 sni=*", "hosts:1: sni name '*' is not a host name or *.domain")]
+    [InlineData("a:443 sni=example.com.", "hosts:1: sni name 'example.com.' is not a host name or *.domain")]
+    [InlineData("a:443 sni=10.0.0.1", "hosts:1: sni name '10.0.0.1' is an IP address (clients send no server name for those)")]
+    [InlineData("a:443 sni=Default", "hosts:1: sni name 'default' is taken: it names the pool of the lines without sni=")]
+    [InlineData("a:443 server=x", "hosts:1: unexpected 'server=x' (only weight=N, maxconn=N, sni=NAME[,NAME] may follow the address)")]
     [InlineData("# nothing\n\n", "hosts: no servers listed (one HOST:PORT per line)")]
     [InlineData("", "hosts: no servers listed (one HOST:PORT per line)")]
     public void Parse_BadLine_NamesFileAndLine(string text, string message) =>
@@ -54,6 +64,16 @@ public class HostsFileTests
     {
         var entries = HostsFile.Parse("db1:5432 weight=2 maxconn=90\ndb2:5432 maxconn=5 weight=3\ndb3:5432\n", "hosts");
         Assert.Equal([(2, 90), (3, 5), (1, 0)], entries.Select(e => (e.Weight, e.MaxConnections)));
+    }
+
+    [Fact]
+    public void Parse_SniNames_AreLowerCaseEachOnce_AndLinesWithoutThemHaveNone()
+    {
+        var entries = HostsFile.Parse("a:443 sni=API.example.com,*.Example.com,api.example.com weight=2\nb:443\nc:443 sni=localhost\n", "hosts");
+        Assert.Equal(["api.example.com", "*.example.com"], entries[0].ServerNames);
+        Assert.Equal(2, entries[0].Weight);
+        Assert.Empty(entries[1].ServerNames);
+        Assert.Equal(["localhost"], entries[2].ServerNames);
     }
 
     [Fact]
@@ -82,7 +102,7 @@ public class HostsFileTests
     public void Fuzz_RandomAndMutatedFiles_GiveAListOrALineNumberedError()
     {
         var random = new Random(1234);
-        string[] seeds = ["localhost:5000\n", "[::1]:5002 weight=2\n", "# c\n10.0.0.1:80\n", "a.b-c_d:65535\r\n"];
+        string[] seeds = ["localhost:5000\n", "[::1]:5002 weight=2\n", "# c\n10.0.0.1:80\n", "a.b-c_d:65535\r\n", "b:443 sni=x.y,*.z.y\n"];
         for (var i = 0; i < 3000; i++)
         {
             var text = Mutate(seeds[random.Next(seeds.Length)] + seeds[random.Next(seeds.Length)], random);
@@ -91,6 +111,7 @@ public class HostsFileTests
                 var entries = HostsFile.Parse(text, "hosts");
                 Assert.NotEmpty(entries);
                 Assert.All(entries, e => Assert.InRange(e.Port, 1, 65535));
+                Assert.All(entries.SelectMany(e => e.ServerNames), n => Assert.Matches("^(\\*\\.)?[a-z0-9_.-]+$", n));
             }
             catch (ConfigException e)
             {

@@ -78,7 +78,7 @@ public class FailoverTests
             {
                 Assert.Equal("good", await HttpBackend.AskAsync(proxy));
             }
-            Assert.Equal(1, proxy.Proxy.Pool.Servers[0].State.ConnectFailures);
+            Assert.Equal(1, proxy.Proxy.Routes.Servers[0].State.ConnectFailures);
         }
         finally
         {

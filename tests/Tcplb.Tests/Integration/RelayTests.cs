@@ -158,7 +158,7 @@ public class RelayTests
             await Eventually.Within(client.ReadToEndAsync());
         }
         proxy.WaitUntilIdle();
-        Assert.Matches($@"level=info msg=connection client=127\.0\.0\.1:\d+ server={Regex.Escape(echo.EndPoint.ToString())} sent=5 received=5 tries=1 duration=\S+ reason=done",
+        Assert.Matches($@"level=info msg=connection client=127\.0\.0\.1:\d+ server={Regex.Escape(echo.EndPoint.ToString())} sni=- sent=5 received=5 tries=1 duration=\S+ reason=done",
             proxy.LogText);
     }
 }

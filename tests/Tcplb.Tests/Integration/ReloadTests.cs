@@ -13,9 +13,9 @@ public class ReloadTests
         using var b = new HttpBackend("b");
         using var proxy = new TestProxy([a.EndPoint]);
         using var established = await proxy.ConnectAsync();
-        Eventually.True(() => proxy.Proxy.Pool.Servers[0].State.Active == 1, () => "not connected to a");
+        Eventually.True(() => proxy.Proxy.Routes.Servers[0].State.Active == 1, () => "not connected to a");
 
-        proxy.Proxy.Pool.Replace([new Backend(b.EndPoint, b.EndPoint.ToString(), 1)]);
+        proxy.Proxy.Routes.Replace([new Backend(b.EndPoint, b.EndPoint.ToString(), 1)]);
 
         Assert.Equal("b", await HttpBackend.AskAsync(proxy));
         await established.SendAsync("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"u8.ToArray());

@@ -14,15 +14,23 @@ internal sealed class TestProxy : IDisposable
 
     /// <param name="maxConnections">Each server's <c>maxconn</c>; 0: none.</param>
     public TestProxy(IEnumerable<IPEndPoint> servers, Settings? options = null, TimeProvider? time = null, int maxConnections = 0)
+        : this(servers.Select(s => new Backend(s, s.ToString(), 1) { MaxConnections = maxConnections }).ToList(), options, time)
+    {
+    }
+
+    public TestProxy(IReadOnlyList<Backend> servers, Settings? options = null, TimeProvider? time = null)
     {
         time ??= TimeProvider.System;
         options ??= new Settings();
         options = options with { Port = 0, MaxConnections = Math.Min(options.MaxConnections, 4096) };
         var log = new Log(TextWriter.Synchronized(_log), LogLevel.Debug, time);
-        Proxy = new Proxy(options, servers.Select(s => new Backend(s, s.ToString(), 1) { MaxConnections = maxConnections }).ToList(), log, time,
-            new Random(42), IPAddress.Loopback);
+        Proxy = new Proxy(options, servers, log, time, new Random(42), IPAddress.Loopback);
         Proxy.Start();
     }
+
+    /// <summary>A server of the given routes (<c>sni=</c> names, or <c>default</c>); of the default route when none are given.</summary>
+    public static Backend Routed(IPEndPoint server, params string[] routes) =>
+        new(server, server.ToString(), 1, routes.Length == 0 ? null : routes);
 
     public Proxy Proxy { get; }
 
