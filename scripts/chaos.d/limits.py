@@ -6,7 +6,7 @@ Usage:
                                    number) in arrival order, and the most connections it held at once;
                                    prints "ready", then on SIGTERM one JSON line {"order": [...], "most": N}
   limits.py silent PORT            accepts and never answers (nor closes); prints "ready"
-  limits.py queue PORT N HOLD_S    N clients connect one after another (20 ms apart), each sends its number,
+  limits.py queue PORT N HOLD_S    N clients connect one after another (50 ms apart), each sends its number,
                                    waits for the echo, holds HOLD_S, closes; one JSON line: served (in the
                                    order echoes came), reset, timed_out
   limits.py hold SRC PORT N HOLD_S N clients from source address SRC connect, each sends a byte and holds
@@ -96,7 +96,9 @@ def main() -> None:
     elif mode == "silent":
         asyncio.run(silent(int(args[0])))
     elif mode == "queue":
-        asyncio.run(clients("127.0.0.1", int(args[0]), int(args[1]), float(args[2]), 0.02))
+        # 50 ms apart, so that their slots free 50 ms apart too: two turns given at the same moment would race
+        # each other's connects, and the server's order would not show the queue's.
+        asyncio.run(clients("127.0.0.1", int(args[0]), int(args[1]), float(args[2]), 0.05))
     elif mode == "hold":
         asyncio.run(clients(args[0], int(args[1]), int(args[2]), float(args[3]), 0.0))
     else:

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Scenario 10, maxconn and its queue: one server with maxconn=2 and 20 clients arriving 20 ms apart, each
+# Scenario 10, maxconn and its queue: one server with maxconn=2 and 20 clients arriving 50 ms apart, each
 # holding its connection 0.3 s: the server never holds more than 2 at once, all 20 are served, first in
 # first out, none times out, and every session and slab slice comes back.
 
