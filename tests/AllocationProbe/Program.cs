@@ -10,8 +10,8 @@ using Tcplb.Tests.Support;
 // allocated process-wide, as "allocated=N operations=M". The client and the server use blocking sockets,
 // which allocate nothing per call, so whatever is counted is the proxy's. "routed" is "connections" with the
 // server under a sni= name and a ClientHello as each connection's first chunk: the hello is read and routed.
-// "limited" is "connections" with the per-client limit on and maxconn=1 on the server, so that a client often
-// waits for the previous one's slot.
+// "limited" is "connections" with the per-client limit on and maxconn=1 on the server, each client opened while
+// the previous one still holds the slot: every one waits in the queue and is given its turn.
 if (args.Length != 1 || args[0] is not ("chunks" or "connections" or "routed" or "limited"))
 {
     Console.Error.WriteLine("usage: allocation-probe chunks|connections|routed|limited");
@@ -50,10 +50,11 @@ if (args[0] == "chunks")
 }
 else
 {
-    OpenRelayClose(proxy, chunk, reply, 500);
+    Action<int> run = limited ? times => QueuedRelayClose(proxy, chunk, reply, times) : times => OpenRelayClose(proxy, chunk, reply, times);
+    run(500);
     operations = 1_000;
     var before = GC.GetTotalAllocatedBytes(precise: true);
-    OpenRelayClose(proxy, chunk, reply, (int)operations);
+    run((int)operations);
     allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
 }
 Console.WriteLine($"allocated={allocated} operations={operations}");
@@ -95,6 +96,45 @@ static void OpenRelayClose(Proxy proxy, byte[] chunk, byte[] reply, int times)
     {
         Thread.Sleep(1);
     }
+}
+
+// Each client connects while the previous one holds the server's only slot, so it waits in the queue; closing
+// the previous one gives it its turn.
+static void QueuedRelayClose(Proxy proxy, byte[] chunk, byte[] reply, int times)
+{
+    var previous = Connect(proxy.LocalEndPoint);
+    PingPong(previous, chunk, reply, 1);
+    var queue = proxy.Routes.Routes[0].Pool.Waiting;
+    for (var i = 0; i < times; i++)
+    {
+        var next = Connect(proxy.LocalEndPoint);
+        next.Send(chunk);
+        while (queue.Count == 0)
+        {
+            Thread.Sleep(0);
+        }
+        CloseAndDrain(previous, reply);
+        var received = 0;
+        while (received < reply.Length)
+        {
+            received += next.Receive(reply, received, reply.Length - received, SocketFlags.None);
+        }
+        previous = next;
+    }
+    CloseAndDrain(previous, reply);
+    while (proxy.Connections.Active > 0)
+    {
+        Thread.Sleep(1);
+    }
+}
+
+static void CloseAndDrain(Socket client, byte[] buffer)
+{
+    client.Shutdown(SocketShutdown.Send);
+    while (client.Receive(buffer) > 0)
+    {
+    }
+    client.Dispose();
 }
 
 /// <summary>An echo server on blocking sockets, one connection at a time, allocating nothing per chunk.</summary>

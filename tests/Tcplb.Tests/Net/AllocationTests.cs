@@ -32,7 +32,7 @@ public partial class AllocationTests
     [Theory]
     [InlineData("connections")]
     [InlineData("routed")] // each connection's ClientHello read and routed by its server name first
-    [InlineData("limited")] // per-client limit on, maxconn=1: clients often wait in the queue for the previous one's slot
+    [InlineData("limited")] // per-client limit on, maxconn=1, every client waiting in the queue for the previous one's slot
     public void AThousandConnections_AcceptedRelayedAndClosed_StayWithinTheBudget(string mode)
     {
         var (allocated, connections) = RunProbe(mode);
