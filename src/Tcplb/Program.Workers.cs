@@ -35,7 +35,7 @@ internal static partial class Program
             fresh => OneProcessLimits.Check(settings, fresh)))
         using (var signals = new ShutdownSignals(log, reloader.RequestReload, ignoreInterrupt: true))
         {
-            var channel = new WorkerChannel(() => StatusJson.Write(proxy.Status(), indented: false), signals.RequestStop);
+            var channel = new WorkerChannel(() => StatusJson.Write(proxy.Status(), indented: false), reloader.RequestReload, signals.RequestStop);
             proxy.Start();
             channel.Start();
             signals.WaitForStop();

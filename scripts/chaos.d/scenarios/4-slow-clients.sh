@@ -38,8 +38,8 @@ scenario_4() {
     slow=$spawned_pid
     wait_line "$out" ready 300 || { fail "slow clients did not start"; return; }
     sleep 2
-    slices=$(status_get $admin "s['buffers']['slices_in_use'] - s['workers']") # beyond each listener's spare
-    active=$(status_get $admin "s['connections']['active']")
+    # One read for both: the normal client opens a connection every 100 ms meanwhile.
+    read -r active slices < <(status_get $admin "s['connections']['active'], s['buffers']['slices_in_use'] - s['workers']" | tr -d '(),')
     slice_kib=$(($(status_get $admin "s['buffers']['slice_bytes']") / 1024))
     rss1=$(rss_kib "$tcplb_pid")
     wait "$slow" || fail "slow clients failed"
@@ -51,7 +51,9 @@ scenario_4() {
     p50=$(json "$out" 'j["normal_ms_p50"]')
     nmax=$(json "$out" 'j["normal_ms_max"]')
     ((sc + tc == 0)) || fail "no idle timeout: $((sc + tc)) slow clients were closed"
-    ((active == n && slices == n)) || fail "no idle timeout: active $active, slices in use $slices beyond the listeners' with $n slow clients (expected $n, $n)"
+    # The normal client may hold one more connection at the moment of the read, and one being released
+    # may still hold its slice.
+    ((active >= n && active <= n + 1 && slices >= active && slices <= active + 1)) || fail "no idle timeout: active $active, slices in use $slices beyond the listeners' with $n slow clients (expected $n or one more, as many slices)"
     per_conn=$(calc "int(($rss1 - $rss0) / $n * 10) / 10")
     awk -v p="$per_conn" -v s="$slice_kib" 'BEGIN { exit !(p <= s + 8) }' || fail "no idle timeout: $per_conn KiB of RSS per slow client (bound: a slice, $slice_kib KiB, + 8 KiB)"
     ((nf == 0)) || fail "no idle timeout: $nf normal requests failed"

@@ -25,6 +25,9 @@ internal sealed partial class Session
     /// <summary>When out of descriptors: when the timeout thread should try to open the server socket again; 0 otherwise.</summary>
     private long _descriptorRetryAt;
 
+    /// <summary>When the route was chosen: a client waiting for a descriptor is given up a connect timeout after it.</summary>
+    private long _connectingSince;
+
     /// <param name="granted">A server whose slot the queue gave this client (<c>Session.Limits.cs</c>), to try first.</param>
     private void ConnectNext(Backend? granted = null)
     {
@@ -118,7 +121,7 @@ internal sealed partial class Session
         var retryAt = Volatile.Read(ref _descriptorRetryAt);
         if (retryAt != 0 && now >= retryAt && Interlocked.CompareExchange(ref _descriptorRetryAt, 0, retryAt) == retryAt)
         {
-            if (now - _openedAt > _context.ConnectTimeoutTicks)
+            if (now - _connectingSince > _context.ConnectTimeoutTicks)
             {
                 Reject();
             }

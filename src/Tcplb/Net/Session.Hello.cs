@@ -166,6 +166,7 @@ internal sealed partial class Session
         }
         route.Counted();
         _pool = route.Pool;
+        _connectingSince = _context.Time.GetTimestamp(); // not from the accept: waiting for the hello had its own limit
         ConnectNext();
     }
 

@@ -6,8 +6,8 @@ namespace Tcplb.Runtime;
 /// <summary>
 /// SIGTERM or SIGINT asks for a graceful stop (drain); a second one ends the process at once (exit code 1).
 /// SIGHUP asks for a reload of the hosts file. The first worker process passes each signal on to the others
-/// (<c>relay</c>); they ignore SIGINT, which a terminal sends to every process of the group at once, and take
-/// SIGTERM from the first worker instead, so a Ctrl-C counts once.
+/// (<c>relay</c>, as <see cref="WorkerChannel"/> commands); they ignore SIGINT, which a terminal sends to every
+/// process of the group at once, so a Ctrl-C counts once.
 /// </summary>
 internal sealed class ShutdownSignals : IDisposable
 {
@@ -36,14 +36,8 @@ internal sealed class ShutdownSignals : IDisposable
 
     public void WaitForStop() => _stop.Wait();
 
-    /// <summary>Stops as a first SIGTERM would: the process that started this one is gone.</summary>
-    public void RequestStop()
-    {
-        if (Interlocked.Increment(ref _stopSignals) == 1)
-        {
-            _stop.Set();
-        }
-    }
+    /// <summary>Stops as a first SIGTERM would (the first worker said so, or is gone); not counted as a signal, so a SIGTERM after it still drains.</summary>
+    public void RequestStop() => _stop.Set();
 
     private void OnStop(PosixSignalContext context)
     {

@@ -67,7 +67,7 @@ internal sealed class WorkerGroup : IDisposable
         return documents;
     }
 
-    /// <summary>Passes a signal on: SIGHUP to reload, SIGTERM to drain (a second SIGTERM makes them exit at once).</summary>
+    /// <summary>Passes a signal on as a command: SIGHUP to reload, SIGTERM to drain, a second SIGTERM to exit at once.</summary>
     public void Relay(PosixSignal signal)
     {
         if (signal == PosixSignal.SIGTERM && !_stopping)
@@ -75,7 +75,7 @@ internal sealed class WorkerGroup : IDisposable
             Stop();
             return;
         }
-        Send(signal == PosixSignal.SIGHUP ? ProcessSignals.Hangup : ProcessSignals.Terminate);
+        Send(signal == PosixSignal.SIGHUP ? WorkerChannel.ReloadCommand : WorkerChannel.ExitCommand);
     }
 
     /// <summary>Waits for every worker to exit; true when all did in time and with exit code 0.</summary>
@@ -111,14 +111,14 @@ internal sealed class WorkerGroup : IDisposable
             }
             _listeners[i].Dispose();
         }
-        Send(ProcessSignals.Terminate);
+        Send(WorkerChannel.StopCommand);
     }
 
-    private void Send(int signal)
+    private void Send(string command)
     {
         foreach (var worker in _workers)
         {
-            worker?.Signal(signal);
+            worker?.Send(command);
         }
     }
 
@@ -143,7 +143,7 @@ internal sealed class WorkerGroup : IDisposable
                     restarted.WaitUntilReady(StartTimeout);
                     if (_stopping)
                     {
-                        restarted.Signal(ProcessSignals.Terminate); // the stop came while it started
+                        restarted.Send(WorkerChannel.StopCommand); // the stop came while it started
                     }
                 }
                 catch (ObjectDisposedException)

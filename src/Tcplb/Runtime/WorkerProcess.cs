@@ -76,24 +76,24 @@ internal sealed class WorkerProcess : IDisposable
             {
                 // the late answer to a request that timed out: stale
             }
-            try
-            {
-                _process.StandardInput.WriteLine(WorkerChannel.StatusRequest);
-                _process.StandardInput.Flush();
-            }
-            catch (IOException)
-            {
-                return null; // exited
-            }
+            Send(WorkerChannel.StatusRequest);
             return ReadLine(timeout) is { } line ? Encoding.UTF8.GetBytes(line) : null;
         }
     }
 
-    public void Signal(int signal)
+    /// <summary>Sends a command of <see cref="WorkerChannel"/>; one that has exited needs none.</summary>
+    public void Send(string command)
     {
-        if (!_process.HasExited)
+        lock (_channel)
         {
-            ProcessSignals.Send(_process.Id, signal);
+            try
+            {
+                _process.StandardInput.WriteLine(command);
+                _process.StandardInput.Flush();
+            }
+            catch (IOException)
+            {
+            }
         }
     }
 

@@ -62,6 +62,38 @@ public class WorkersTests
         }
     }
 
+    /// <summary>systemd's default stop and <c>timeout</c> signal every process of the group: each worker drains once.</summary>
+    [Fact]
+    public async Task SigtermToTheWholeGroup_EveryWorkerDrains_AndExitIsZero()
+    {
+        using var backend = new HttpBackend("a");
+        var (dir, tcplb, endPoint, _) = Start(backend);
+        using (dir)
+        using (tcplb)
+        {
+            var held = new List<System.Net.Sockets.Socket>();
+            for (var i = 0; i < 6; i++)
+            {
+                var client = new System.Net.Sockets.Socket(endPoint.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                await client.ConnectAsync(endPoint);
+                held.Add(client);
+            }
+            var worker = tcplb.Children().Single();
+            tcplb.Signal(TcplbProcess.SigTerm);
+            Assert.True(TcplbProcess.SignalProcess(worker, TcplbProcess.SigTerm));
+            foreach (var client in held)
+            {
+                using (client)
+                {
+                    await client.SendAsync("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"u8.ToArray());
+                    Assert.EndsWith("a\n", System.Text.Encoding.ASCII.GetString(await Eventually.Within(client.ReadToEndAsync())));
+                }
+            }
+            Assert.Equal(0, tcplb.WaitForExit());
+            Assert.DoesNotContain("second stop signal", tcplb.StandardError);
+        }
+    }
+
     [Fact]
     public void WhenTheFirstWorkerDies_TheOthersStopToo()
     {
