@@ -25,6 +25,7 @@ internal sealed partial class Session
     private readonly Memory<byte> _upstreamWindow;
     private readonly Memory<byte> _downstreamWindow;
     private Socket? _client;
+    private string? _clientName;
     private Socket? _server;
     private Backend? _backend;
     private int _runningRelays;
@@ -64,6 +65,8 @@ internal sealed partial class Session
     public void Start(Socket client)
     {
         _client = client;
+        // Read now for the access log: a client refused with a reset has no address to read at the end.
+        _clientName = _context.AccessLog ? SafeRemote(client) : null;
         _close.Open();
         _openedAt = _context.Time.GetTimestamp();
         _lastActivity = _openedAt;
@@ -231,7 +234,7 @@ internal sealed partial class Session
     private void WriteAccessLog(CloseReason reason)
     {
         _context.Log.Info("connection",
-            ("client", SafeRemote(_client)),
+            ("client", _clientName ?? "-"),
             ("server", _backend?.Name ?? "-"),
             ("sni", _serverName ?? "-"),
             ("sent", SentBytes),

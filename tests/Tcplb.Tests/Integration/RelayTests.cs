@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
@@ -160,5 +161,23 @@ public class RelayTests
         proxy.WaitUntilIdle();
         Assert.Matches($@"level=info msg=connection client=127\.0\.0\.1:\d+ server={Regex.Escape(echo.EndPoint.ToString())} sni=- sent=5 received=5 tries=1 duration=\S+ reason=done",
             proxy.LogText);
+    }
+
+    [Fact]
+    public async Task AccessLog_OfAClientNoServerTook_NamesTheClient()
+    {
+        var nobody = new IPEndPoint(IPAddress.Loopback, TcplbProcess.FreePort());
+        using var proxy = new TestProxy([nobody], new() { AccessLog = true });
+        try
+        {
+            using var client = await proxy.ConnectAsync();
+            await Eventually.Within(client.WaitForCloseAsync());
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            // The reset can overtake the client's own view of its finished handshake.
+        }
+        proxy.WaitUntilIdle();
+        Assert.Matches(@"msg=connection client=127\.0\.0\.1:\d+ server=- sni=- sent=0 received=0 tries=1 duration=\S+ reason=no-server", proxy.LogText);
     }
 }
