@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 
 namespace Tcplb.Net;
@@ -59,10 +60,28 @@ internal sealed class Relay : SocketAsyncEventArgs, IThreadPoolWorkItem
         Receive();
     }
 
+    /// <summary>
+    /// Connects <paramref name="socket"/> with these arguments before the relay starts, for the session's connect
+    /// phase (the downstream relay's, idle until a server is connected): one <see cref="SocketAsyncEventArgs"/>
+    /// fewer per session, about 190 bytes of every held connection. True when pending: the completion goes to
+    /// <see cref="Session.OnConnectCompleted"/>.
+    /// </summary>
+    public bool Connect(Socket socket, EndPoint server)
+    {
+        SetBuffer(Memory<byte>.Empty); // a buffer left from the last connection would be sent on connect
+        RemoteEndPoint = server;
+        return socket.ConnectAsync(this);
+    }
+
     void IThreadPoolWorkItem.Execute() => Receive();
 
     protected override void OnCompleted(SocketAsyncEventArgs e)
     {
+        if (LastOperation == SocketAsyncOperation.Connect)
+        {
+            _session.OnConnectCompleted();
+            return;
+        }
         var chunkDone = LastOperation == SocketAsyncOperation.Receive
             ? Received()
             : AfterSend() switch

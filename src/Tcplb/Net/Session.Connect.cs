@@ -12,7 +12,6 @@ namespace Tcplb.Net;
 /// </summary>
 internal sealed partial class Session
 {
-    private readonly ConnectArgs _connect;
     private readonly ConnectAttempt _attempt = new();
 
     /// <summary>The pool of the route chosen for this connection.</summary>
@@ -70,11 +69,10 @@ internal sealed partial class Session
             _backend = server;
             Volatile.Write(ref _connectDeadline, _context.Time.GetTimestamp() + _context.ConnectTimeoutTicks);
             Volatile.Write(ref _connecting, socket);
-            _connect.RemoteEndPoint = server.EndPoint;
             bool pending;
             try
             {
-                pending = socket.ConnectAsync(_connect);
+                pending = _downstream.Connect(socket, server.EndPoint);
             }
             catch (ObjectDisposedException)
             {
@@ -92,7 +90,7 @@ internal sealed partial class Session
     {
         var socket = Interlocked.Exchange(ref _connecting, null);
         var backend = _backend!;
-        if (socket is not null && _connect.SocketError == SocketError.Success)
+        if (socket is not null && _downstream.SocketError == SocketError.Success)
         {
             _pool.ReportConnected(backend);
             StartRelaying(socket);
@@ -100,11 +98,12 @@ internal sealed partial class Session
         }
         socket?.Dispose();
         _backend = null;
-        _pool.ReportConnectFailure(backend, socket is null ? "timeout" : Describe(_connect.SocketError));
+        _pool.ReportConnectFailure(backend, socket is null ? "timeout" : Describe(_downstream.SocketError));
         return true;
     }
 
-    private void OnConnectCompleted()
+    /// <summary>The downstream relay's completion of a connect it was lent for (<see cref="Relay.Connect"/>).</summary>
+    public void OnConnectCompleted()
     {
         if (ConnectCompleted())
         {
@@ -160,10 +159,4 @@ internal sealed partial class Session
         SocketError.ConnectionReset => "reset",
         _ => error.ToString(),
     };
-
-    /// <summary>The connect operation's arguments, reused for every attempt of every connection of this session.</summary>
-    private sealed class ConnectArgs(Session session) : SocketAsyncEventArgs(unsafeSuppressExecutionContextFlow: true)
-    {
-        protected override void OnCompleted(SocketAsyncEventArgs e) => session.OnConnectCompleted();
-    }
 }

@@ -41,7 +41,6 @@ internal sealed partial class Session
         (_upstreamWindow, _downstreamWindow) = context.Slab.Windows(slice);
         _upstream = new Relay(this);
         _downstream = new Relay(this);
-        _connect = new ConnectArgs(this);
         _wait = new WaitNode(this, _attempt);
     }
 
