@@ -61,8 +61,8 @@ internal sealed partial class BackendPool
     {
         var now = _time.GetTimestamp();
         var servers = _servers;
-        var available = attempt.Scratch(servers.Length);
-        var ramps = _slowStartTicks > 0 ? attempt.Ramps(servers.Length) : default;
+        var available = PickScratch.Candidates(servers.Length);
+        var ramps = _slowStartTicks > 0 ? PickScratch.Ramps(servers.Length) : default;
         var count = 0;
         var ramping = false;
         var full = false;

@@ -3,15 +3,13 @@ using Tcplb.Backends;
 namespace Tcplb.Balancing;
 
 /// <summary>
-/// The servers one client has been tried on so far, so that each is tried at most once per client, whether it
-/// must wait for a slot, plus scratch space for the pick. Owned and reused by one session; not thread-safe
+/// The servers one client has been tried on so far, so that each is tried at most once per client, and whether it
+/// must wait for a slot. Owned and reused by one session; not thread-safe
 /// (while the client waits in a queue, the pool's dispatch uses it under the queue's lock).
 /// </summary>
 internal sealed class ConnectAttempt
 {
     private Backend?[] _tried = new Backend?[4];
-    private Backend[] _scratch = new Backend[4];
-    private int[] _ramps = new int[4];
     private int _triedCount;
 
     /// <summary>A hash of the client's address, for source hashing; 0 otherwise.</summary>
@@ -43,25 +41,5 @@ internal sealed class ConnectAttempt
             Array.Resize(ref _tried, _tried.Length * 2);
         }
         _tried[_triedCount++] = server;
-    }
-
-    /// <summary>Room for <paramref name="count"/> candidates; grows with the server list, then stays.</summary>
-    public Span<Backend> Scratch(int count)
-    {
-        if (_scratch.Length < count)
-        {
-            _scratch = new Backend[Math.Max(count, _scratch.Length * 2)];
-        }
-        return _scratch.AsSpan(0, count);
-    }
-
-    /// <summary>Room for the slow-start ramps of <paramref name="count"/> candidates, beside <see cref="Scratch"/>.</summary>
-    public Span<int> Ramps(int count)
-    {
-        if (_ramps.Length < count)
-        {
-            _ramps = new int[Math.Max(count, _ramps.Length * 2)];
-        }
-        return _ramps.AsSpan(0, count);
     }
 }
