@@ -14,7 +14,7 @@ and for each tcplb container (image named tcplb):
     fail for good within --drain (the port is closed then);
   - the hosts file from its ConfigMap, with the container's args and TCPLB_* environment, passes
     `tcplb ... --validate` (the real binary);
-  - the memory limit covers 5 MiB + 2 MiB per further worker + max-conns x (2 x buffer-size + 3 KiB);
+  - the memory limit covers 6 MiB + 2 MiB per further worker + max-conns x (2 x buffer-size + 3 KiB);
   - no Service exposes its admin port; the Prometheus annotation names it;
   - a PodDisruptionBudget and a HorizontalPodAutoscaler refer to its pods and Deployment.
 Prints one line per check; exits 1 when any failed.
@@ -154,10 +154,10 @@ def check_tcplb(binary, objects, deployment, pod, container):
 
     conns, buffer = int(option(container, "--max-conns")), int(option(container, "--buffer-size"))
     workers = int(option(container, "--workers"))
-    needed = 5 + 2 * (workers - 1) + conns * (2 * buffer + 3 * 1024) / 2**20
+    needed = 6 + 2 * (workers - 1) + conns * (2 * buffer + 3 * 1024) / 2**20
     limit = container.get("resources", {}).get("limits", {}).get("memory")
     check(limit is not None and mebibytes(limit) >= needed,
-          f"{name}: memory limit {limit} >= 5 MiB + 2 MiB x {workers - 1} + {conns} x (2 x {buffer} B + 3 KiB) = {needed:.0f} MiB")
+          f"{name}: memory limit {limit} >= 6 MiB + 2 MiB x {workers - 1} + {conns} x (2 x {buffer} B + 3 KiB) = {needed:.0f} MiB")
     check("cpu" in container.get("resources", {}).get("requests", {}), f"{name}: a CPU request (the autoscaler's base)")
 
     admin = option(container, "--admin")
