@@ -44,6 +44,11 @@ public class TrafficControlTests
             await client.SendAsync(new[] { (byte)i });
             clients.Add(client);
             Eventually.True(() => proxy.Proxy.Connections.Total == i + 1); // arrivals in a known order
+            if (i < 2)
+            {
+                // The first two are not queued: both connect at once, and either could reach the server first.
+                Eventually.True(() => { lock (order) { return order.Count == i + 1; } });
+            }
         }
         Eventually.True(() => proxy.Proxy.Status().QueueLength == 4, () => $"queued {proxy.Proxy.Status().QueueLength}");
         for (var i = 0; i < 6; i++)
