@@ -6,6 +6,7 @@ using Tcplb.Configuration;
 using Tcplb.Infrastructure;
 using Tcplb.Net;
 using Tcplb.Runtime;
+using Tcplb.SharedState;
 
 namespace Tcplb;
 
@@ -48,15 +49,10 @@ internal static partial class Program
                 return Validate(validate.Settings, Console.Out, error);
         }
         var settings = ((Command.Run)command).Settings;
-        if (WithLimitsCounted(settings, error) is not { } counted)
-        {
-            return ExitUsage;
-        }
-        settings = counted;
         if (WorkerProcess.FromEnvironment() is { } worker)
         {
             SocketEngine.UseOneThreadPerProcess();
-            return ServeAsWorker(settings, worker.Index, worker.Descriptor, error);
+            return ServeAsWorker(settings, worker.Index, worker.Listener, worker.State, error);
         }
         if (settings.WorkerCount > 1)
         {
@@ -71,11 +67,10 @@ internal static partial class Program
     /// </summary>
     private static int Validate(Settings settings, TextWriter output, TextWriter error)
     {
-        if (LoadHosts(settings, error) is not { } entries || WithLimitsCounted(settings, error, entries) is not { } counted)
+        if (LoadHosts(settings, error) is not { } entries)
         {
             return ExitUsage;
         }
-        settings = counted;
         var servers = new HostsResolver(new Log(error, settings.LogLevel, TimeProvider.System)).Resolve(entries);
         output.WriteLine($"tcplb: configuration ok: port {settings.Port}, balance {BalancePolicyNames.Of(settings.Balance)}, {servers.Count} servers, " +
             $"{settings.WorkerCount} workers");
@@ -97,7 +92,8 @@ internal static partial class Program
 
     /// <summary>
     /// Runs the balancer: as one process whose socket engine has a thread per core, or as the first of several
-    /// worker processes (then it starts the others, see <c>Program.Workers.cs</c>, and speaks for the group).
+    /// worker processes (then it makes the shared state table, starts the others, see <c>Program.Workers.cs</c>,
+    /// and speaks for the group, reading the group's figures from the table).
     /// </summary>
     private static int Serve(Settings settings, string[] args, TextWriter error)
     {
@@ -109,7 +105,17 @@ internal static partial class Program
         {
             return ExitUsage;
         }
-        var resolver = new HostsResolver(workerLog);
+        StateTable table;
+        try
+        {
+            table = StateTable.Create(settings.WorkerCount, Proxy.ClientRoom(settings, settings.WorkerCount), time.GetTimestamp(), shareable: several);
+        }
+        catch (IOException e)
+        {
+            error.WriteLine($"tcplb: cannot make the shared state table: {e.Message}");
+            return ExitFailure;
+        }
+        var resolver = new HostsResolver(workerLog, table);
         var servers = Resolve(resolver, entries, log);
         Socket[]? group = null;
         try
@@ -121,14 +127,12 @@ internal static partial class Program
             error.WriteLine(CannotListen(settings, e));
             return ExitFailure;
         }
-        if (CreateProxy(several ? ShareOf(settings) : settings, servers, workerLog, group?[0], error) is not { } proxy)
+        if (CreateProxy(several ? ShareOf(settings) : settings, servers, workerLog, group?[0], table, error) is not { } proxy)
         {
             return ExitFailure;
         }
-        using var workers = group is null ? null : new WorkerGroup(group, args, log);
-        Func<byte[]> status = workers is null
-            ? () => StatusJson.Write(proxy.Status())
-            : () => StatusMerge.Merge([StatusJson.Write(proxy.Status(), indented: false), .. workers.Statuses()]);
+        using var workers = group is null ? null : new WorkerGroup(group, table, args, log);
+        Func<byte[]> status = () => StatusJson.Write(proxy.Status());
         if (!TryCreateAdmin(settings, status, error, out var admin))
         {
             proxy.Dispose();
@@ -137,8 +141,7 @@ internal static partial class Program
         using (proxy)
         using (admin)
         using (new TcplbMeter(status))
-        using (var reloader = new HostsReloader(settings.HostsPath, entries, proxy.Routes, resolver, settings.ResolveInterval, time, workerLog,
-            several ? fresh => OneProcessLimits.Check(settings, fresh) : null))
+        using (var reloader = new HostsReloader(settings.HostsPath, entries, proxy.Routes, resolver, settings.ResolveInterval, time, workerLog))
         using (var signals = new ShutdownSignals(log, reloader.RequestReload, workers is null ? null : workers.Relay))
         {
             proxy.Start();
@@ -150,33 +153,11 @@ internal static partial class Program
             LogListening(log, settings, proxy.LocalEndPoint.Port, servers.Count);
             signals.WaitForStop(); // the other workers' share of the port is closed already (WorkerGroup.Relay)
             proxy.StopAccepting();
-            log.Info("draining", ("connections", ActiveConnections(status())), ("drain", settings.Drain));
+            log.Info("draining", ("connections", proxy.Connections.Active), ("drain", settings.Drain));
             Drain(proxy, settings.Drain, workerLog);
             var clean = workers?.WaitForExit(settings.Drain + WorkerGroup.StartTimeout) ?? true;
             log.Info("stopped");
             return clean ? ExitOk : ExitFailure;
-        }
-    }
-
-    /// <summary>
-    /// The settings with the worker count that the limits allow (<see cref="OneProcessLimits"/>), or null after
-    /// one line saying why not. A hosts file that cannot be read is reported where it is loaded, not here.
-    /// </summary>
-    private static Settings? WithLimitsCounted(Settings settings, TextWriter error, IReadOnlyList<HostEntry>? entries = null)
-    {
-        try
-        {
-            entries ??= HostsFile.Load(settings.HostsPath);
-            return OneProcessLimits.Apply(settings, entries);
-        }
-        catch (ConfigException) when (entries is null)
-        {
-            return settings;
-        }
-        catch (ConfigException e)
-        {
-            error.WriteLine($"tcplb: {e.Message}");
-            return null;
         }
     }
 
@@ -204,11 +185,11 @@ internal static partial class Program
     }
 
     /// <summary>The proxy, or null after one line saying why it cannot run (the port, or the buffers).</summary>
-    private static Proxy? CreateProxy(Settings settings, List<Backend> servers, Log log, Socket? listener, TextWriter error, int worker = 0)
+    private static Proxy? CreateProxy(Settings settings, List<Backend> servers, Log log, Socket? listener, StateTable table, TextWriter error)
     {
         try
         {
-            return new Proxy(settings, servers, log, TimeProvider.System, Random.Shared, listener: listener, worker: worker);
+            return new Proxy(settings, servers, log, TimeProvider.System, Random.Shared, listener: listener, table: table);
         }
         catch (SocketException e)
         {
@@ -266,7 +247,7 @@ internal static partial class Program
         }
         if (!proxy.WaitForDrain(drain))
         {
-            log.Warn("drain time over; closing the remaining connections", ("connections", proxy.Connections.Active));
+            log.Warn("drain time over; closing the remaining connections", ("connections", proxy.Connections.ActiveHere));
             proxy.CloseAll();
         }
     }

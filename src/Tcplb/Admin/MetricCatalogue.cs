@@ -10,22 +10,14 @@ internal enum MetricType
     Gauge,
 }
 
-/// <summary>How the figures of several worker processes make the balancer's one figure.</summary>
-internal enum MetricMerge
-{
-    Sum,
-    Min,
-    Max,
-}
-
 /// <summary>
 /// One published figure. <paramref name="name"/> is its Prometheus name (null: not on <c>/metrics</c>),
 /// <paramref name="json"/> its place in <c>/status</c> (<c>group.key</c>, or a top-level key; null: not
 /// there), <paramref name="instrument"/> its <see cref="System.Diagnostics.Metrics"/> instrument (null: not
-/// published on the meter). Counts add up across worker processes; a level says how it merges.
+/// published on the meter).
 /// </summary>
 internal sealed class Metric<T>(string? name, MetricType type, string help, string? json, string? instrument, string? unit,
-    Func<T, double> read, MetricMerge merge = MetricMerge.Sum)
+    Func<T, double> read)
 {
     public string? Name { get; } = name;
     public MetricType Type { get; } = type;
@@ -34,20 +26,18 @@ internal sealed class Metric<T>(string? name, MetricType type, string help, stri
     public string? Instrument { get; } = instrument;
     public string? Unit { get; } = unit;
     public Func<T, double> Read { get; } = read;
-    public MetricMerge Merge { get; } = merge;
 }
 
 /// <summary>
 /// A list of <c>/status</c> whose items each carry the figures of <paramref name="Metrics"/>: the array's name,
-/// the property that names an item (its first, by which the documents of worker processes pair items), and
-/// the label that carries that name on <c>/metrics</c> and the meter.
+/// the property that names an item, and the label that carries that name on <c>/metrics</c> and the meter.
 /// </summary>
 internal sealed record ItemList<T>(string Array, string Key, string Label, Metric<T>[] Metrics);
 
 /// <summary>
-/// Every figure tcplb publishes, written once. Each process writes its figures into its <c>/status</c>
-/// document from these lists; the documents of worker processes merge by the rules here; <c>/metrics</c>,
-/// the status page and the <c>Tcplb</c> meter all read the (merged) document through the same lists.
+/// Every figure tcplb publishes, written once. The process that speaks for the group writes its <c>/status</c>
+/// document from these lists (the figures of every worker, read from the shared state table); <c>/metrics</c>,
+/// the status page and the <c>Tcplb</c> meter all read that document through the same lists.
 /// </summary>
 internal static class MetricCatalogue
 {
@@ -66,15 +56,15 @@ internal static class MetricCatalogue
         new("tcplb_buffer_slices", MetricType.Gauge, "Slab slices in all (--max-conns).",
             "buffers.slices", null, "{slice}", s => s.Slices),
         new(null, MetricType.Gauge, "Bytes of buffer per connection, both directions.",
-            "buffers.slice_bytes", null, "By", s => s.SliceBytes, MetricMerge.Max),
+            "buffers.slice_bytes", null, "By", s => s.SliceBytes),
         new("process_resident_memory_bytes", MetricType.Gauge, "Resident memory size in bytes, all worker processes together, the pages they share counted once.",
             "process.resident_memory_bytes", null, "By", s => s.ResidentBytes),
         new("process_open_fds", MetricType.Gauge, "Open file descriptors, sockets included, all worker processes together.",
             "process.open_fds", null, "{descriptor}", s => s.OpenDescriptors),
         new("tcplb_workers", MetricType.Gauge, "Worker processes serving the port (each holds one slice for its next accept).",
-            "workers", null, "{process}", _ => 1),
+            "workers", null, "{process}", s => s.Workers),
         new("tcplb_uptime_seconds", MetricType.Gauge, "Seconds since the balancer started.",
-            "uptime_seconds", null, "s", s => Math.Round(s.Uptime.TotalSeconds, 3), MetricMerge.Max),
+            "uptime_seconds", null, "s", s => Math.Round(s.Uptime.TotalSeconds, 3)),
         new("tcplb_queue_length", MetricType.UpDownCounter, "Clients waiting for a server below its maxconn.",
             "queue.length", "tcplb.queue.length", "{connection}", s => s.QueueLength),
         new("tcplb_queue_timeouts_total", MetricType.Counter, "Clients closed after waiting --queue-timeout for a server below its maxconn.",
@@ -84,18 +74,18 @@ internal static class MetricCatalogue
     /// <summary>Per server (<see cref="Servers"/>).</summary>
     public static readonly Metric<ServerStatus>[] Server =
     [
-        new("tcplb_backend_up", MetricType.Gauge, "1 when the server is up: not down after a failed connect, nor after failed active checks (in every worker).",
-            "up", "tcplb.backend.up", null, s => s.Up ? 1 : 0, MetricMerge.Min),
+        new("tcplb_backend_up", MetricType.Gauge, "1 when the server is up: not down after a failed connect, nor after failed active checks.",
+            "up", "tcplb.backend.up", null, s => s.Up ? 1 : 0),
         new("tcplb_backend_connections_active", MetricType.UpDownCounter, "Connections open to the server now.",
             "active", "tcplb.backend.connections.active", "{connection}", s => s.Active),
         new("tcplb_backend_max_connections", MetricType.Gauge, "The server's maxconn limit; 0 when it has none.",
-            "max_connections", null, "{connection}", s => s.MaxConnections, MetricMerge.Max),
+            "max_connections", null, "{connection}", s => s.MaxConnections),
         new("tcplb_backend_connections_total", MetricType.Counter, "Connections made to the server.",
             "total", "tcplb.backend.connections.total", "{connection}", s => s.Connections),
         new("tcplb_backend_connect_failures_total", MetricType.Counter, "Connects to the server that failed or timed out.",
             "connect_failures", "tcplb.backend.connect_failures", "{failure}", s => s.ConnectFailures),
         new(null, MetricType.Gauge, "Failed connects in a row; 0 after a success.",
-            "consecutive_failures", null, "{failure}", s => s.ConsecutiveFailures, MetricMerge.Max),
+            "consecutive_failures", null, "{failure}", s => s.ConsecutiveFailures),
         new("tcplb_backend_bytes_sent_total", MetricType.Counter, "Bytes sent to the server, counted when each connection ends.",
             "bytes_sent", "tcplb.backend.bytes_sent", "By", s => s.BytesSent),
         new("tcplb_backend_bytes_received_total", MetricType.Counter, "Bytes received from the server, counted when each connection ends.",
@@ -103,7 +93,7 @@ internal static class MetricCatalogue
         new("tcplb_backend_check_failures_total", MetricType.Counter, "Active checks of the server that failed.",
             "check_failures", "tcplb.backend.check_failures", "{failure}", s => s.CheckFailures),
         new(null, MetricType.Gauge, "How long the last active check took, in milliseconds.",
-            "check_ms", null, "ms", s => Math.Round(s.LastCheckTime.TotalMilliseconds, 2), MetricMerge.Max),
+            "check_ms", null, "ms", s => Math.Round(s.LastCheckTime.TotalMilliseconds, 2)),
     ];
 
     /// <summary>Per route: a <c>sni=</c> name of the hosts file, or <c>default</c> (<see cref="Routes"/>).</summary>

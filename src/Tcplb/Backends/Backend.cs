@@ -58,9 +58,9 @@ internal sealed class Backend
     /// <summary>
     /// The entries of a newer list: a server whose address is in <paramref name="current"/> keeps its state
     /// (health, counters, live connections), as the same entry when its settings are unchanged, else as a new
-    /// entry sharing that state. Also counts the addresses added and removed.
+    /// entry sharing that state. Also counts the addresses added, and returns those removed.
     /// </summary>
-    public static (Backend[] Next, int Added, int Removed) CarryOver(IEnumerable<Backend> current, IReadOnlyList<Backend> fresh)
+    public static (Backend[] Next, int Added, IReadOnlyCollection<Backend> Removed) CarryOver(IEnumerable<Backend> current, IReadOnlyList<Backend> fresh)
     {
         var known = current.ToDictionary(s => s.Name);
         var next = new Backend[fresh.Count];
@@ -77,7 +77,7 @@ internal sealed class Backend
                 added++;
             }
         }
-        return (next, added, known.Count);
+        return (next, added, known.Values);
     }
 
     public override string ToString() => Name;

@@ -1,20 +1,16 @@
+using Tcplb.SharedState;
+
 namespace Tcplb.Backends;
 
 /// <summary>What a server's active checks found: the last result, and the runs of passes and failures that move it down and up.</summary>
-internal sealed partial class BackendState
+internal sealed unsafe partial class BackendState
 {
-    private int _checkPasses;
-    private int _checkFailuresInARow;
-    private long _checkFailures;
-    private int _lastCheck;
-    private long _lastCheckTicks;
-
-    public CheckOutcome LastCheck => (CheckOutcome)Volatile.Read(ref _lastCheck);
+    public CheckOutcome LastCheck => (CheckOutcome)Volatile.Read(ref _row->LastCheck);
 
     /// <summary>How long the last check took, in the clock's ticks (connect, and the answer when one is expected).</summary>
-    public long LastCheckTicks => Volatile.Read(ref _lastCheckTicks);
+    public long LastCheckTicks => Volatile.Read(ref _row->LastCheckTicks);
 
-    public long CheckFailures => Interlocked.Read(ref _checkFailures);
+    public long CheckFailures => Interlocked.Read(ref _row->CheckFailures);
 
     /// <summary>
     /// Records a check. <paramref name="fall"/> failures in a row take an up server down; <paramref name="rise"/>
@@ -22,34 +18,34 @@ internal sealed partial class BackendState
     /// </summary>
     public HealthChange RecordCheck(CheckOutcome outcome, long ticks, long now, int fall, int rise)
     {
-        Volatile.Write(ref _lastCheck, (int)outcome);
-        Volatile.Write(ref _lastCheckTicks, ticks);
+        Volatile.Write(ref _row->LastCheck, (int)outcome);
+        Volatile.Write(ref _row->LastCheckTicks, ticks);
         if (outcome != CheckOutcome.Passed)
         {
-            Interlocked.Increment(ref _checkFailures);
+            Interlocked.Increment(ref _row->CheckFailures);
         }
-        lock (_health)
+        using (SharedLock.Hold(&_row->Lock))
         {
-            var down = _downUntil != 0;
+            var down = _row->DownUntil != 0;
             if (outcome == CheckOutcome.Passed)
             {
-                _checkFailuresInARow = 0;
-                if (!down || ++_checkPasses < rise)
+                _row->CheckFailuresInARow = 0;
+                if (!down || ++_row->CheckPasses < rise)
                 {
                     return HealthChange.None;
                 }
-                _failures = 0;
-                Volatile.Write(ref _downUntil, 0);
-                Volatile.Write(ref _upSince, now);
+                _row->Failures = 0;
+                Volatile.Write(ref _row->DownUntil, 0);
+                Volatile.Write(ref _row->UpSince, Stamp(now));
                 return HealthChange.Up;
             }
-            _checkPasses = 0;
-            if (down || ++_checkFailuresInARow < fall)
+            _row->CheckPasses = 0;
+            if (down || ++_row->CheckFailuresInARow < fall)
             {
                 return HealthChange.None;
             }
-            _checkFailuresInARow = 0;
-            Volatile.Write(ref _downUntil, UntilChecksPass);
+            _row->CheckFailuresInARow = 0;
+            Volatile.Write(ref _row->DownUntil, UntilChecksPass);
             return HealthChange.Down;
         }
     }

@@ -1,69 +1,101 @@
+using System.Net;
 using Tcplb.Infrastructure;
+using Tcplb.SharedState;
 
 namespace Tcplb.Backends;
 
 /// <summary>
-/// A server's health and traffic counters. Read on the hot path without locks; health transitions (down, up)
-/// take the lock, so exactly one caller sees and logs each. Lives as long as the server's address stays
+/// A server's health and traffic counters: a view of its row in the shared <see cref="StateTable"/>, so that
+/// every worker process sees one server (a failure one learns is known to all, <c>maxconn</c> counts the
+/// group's connections, least-conn compares the group's counts). Read on the hot path without locks; health
+/// transitions take the row's lock, so exactly one caller (in whichever process) sees and logs each. Counters
+/// go to this worker's own block and are added up when read. Lives as long as the server's address stays
 /// listed, across reloads. Active checks have their part in <c>BackendState.Checks.cs</c>.
 /// </summary>
-internal sealed partial class BackendState
+internal sealed unsafe partial class BackendState
 {
     /// <summary><see cref="DownUntil"/> of a server that only active checks bring back.</summary>
     public const long UntilChecksPass = long.MaxValue;
 
-    private const long UpSinceStart = 0;
-    private const long RampPending = -1;
+    // UpSince of a row: 0 (as a new row is) until a pick first sees the server, then when it came up; or up since the start.
+    private const long RampPending = 0;
+    private const long UpSinceStart = -1;
 
-    private readonly Lock _health = new();
-    private long _downUntil;
-    private int _failures;
-    private int _active;
-    private long _connections;
-    private long _connectFailures;
-    private long _bytesSent;
-    private long _bytesReceived;
-    private int _slots;
+    private readonly StateTable _table;
+    private readonly int _index;
+    private readonly ServerRow* _row;
+    private readonly PerWorker<ServerCounters> _counters;
 
-    /// <summary>When the server last came up; <see cref="UpSinceStart"/>, or <see cref="RampPending"/> for a server new to the balancer.</summary>
-    private long _upSince = RampPending;
+    /// <summary>A state of its own, shared with nothing (for a server outside any balancer, and tests).</summary>
+    public BackendState() : this(StateTable.Private(), 0)
+    {
+    }
+
+    /// <summary>The state in row <paramref name="index"/> of <paramref name="table"/> (<see cref="StateTable.ClaimServer"/>).</summary>
+    public BackendState(StateTable table, int index)
+    {
+        _table = table;
+        _index = index;
+        _row = table.Layout.Server(index);
+        _counters = table.Layout.ServerCounters(index, table.Worker);
+    }
+
+    /// <summary>The state of the server at <paramref name="endPoint"/> in <paramref name="table"/>; one of its own when the table is full.</summary>
+    public static BackendState For(StateTable table, IPEndPoint endPoint) =>
+        table.ClaimServer(endPoint) is var row and >= 0 ? new BackendState(table, row) : new BackendState();
 
     /// <summary>Timestamp (of the balancer's clock) until which the server is avoided; 0 when it is up.</summary>
-    public long DownUntil => Volatile.Read(ref _downUntil);
+    public long DownUntil => Volatile.Read(ref _row->DownUntil);
 
-    public int ConsecutiveFailures => Volatile.Read(ref _failures);
+    public int ConsecutiveFailures => Volatile.Read(ref _row->Failures);
 
-    public int Active => Volatile.Read(ref _active);
+    /// <summary>Connections open to the server, in every worker.</summary>
+    public int Active
+    {
+        get
+        {
+            var sum = 0;
+            for (var w = 0; w < _counters.Count; w++)
+            {
+                sum += Volatile.Read(ref _counters[w].Active);
+            }
+            return sum;
+        }
+    }
 
-    public long Connections => Interlocked.Read(ref _connections);
+    public long Connections => Sum(static (ref ServerCounters c) => ref c.Connections);
 
-    public long ConnectFailures => Interlocked.Read(ref _connectFailures);
+    public long ConnectFailures => Sum(static (ref ServerCounters c) => ref c.ConnectFailures);
 
     /// <summary>Bytes sent to the server (from clients).</summary>
-    public long BytesSent => Interlocked.Read(ref _bytesSent);
+    public long BytesSent => Sum(static (ref ServerCounters c) => ref c.BytesSent);
 
     /// <summary>Bytes received from the server (for clients).</summary>
-    public long BytesReceived => Interlocked.Read(ref _bytesReceived);
+    public long BytesReceived => Sum(static (ref ServerCounters c) => ref c.BytesReceived);
 
-    public bool IsAvailable(long now) => Volatile.Read(ref _downUntil) <= now;
+    public bool IsAvailable(long now) => Volatile.Read(ref _row->DownUntil) <= now;
 
-    /// <summary>Connections that hold one of its <c>maxconn</c> slots: connecting or open.</summary>
-    public int Slots => Volatile.Read(ref _slots);
+    /// <summary>Connections that hold one of its <c>maxconn</c> slots, in every worker: connecting or open.</summary>
+    public int Slots => Volatile.Read(ref _row->Slots);
 
-    /// <summary>Takes a slot for a connect, unless <paramref name="limit"/> (more than zero) are taken already.</summary>
+    /// <summary>
+    /// Takes a slot for a connect, unless <paramref name="limit"/> are taken already (in the whole group: one
+    /// compare-and-swap on the shared word, never read-then-increment). A server without a limit (0) counts none:
+    /// its connects write nothing shared.
+    /// </summary>
     public bool TryTakeSlot(int limit)
     {
         if (limit <= 0)
         {
-            Interlocked.Increment(ref _slots);
             return true;
         }
-        var taken = Volatile.Read(ref _slots);
+        var taken = Volatile.Read(ref _row->Slots);
         while (taken < limit)
         {
-            var seen = Interlocked.CompareExchange(ref _slots, taken + 1, taken);
+            var seen = Interlocked.CompareExchange(ref _row->Slots, taken + 1, taken);
             if (seen == taken)
             {
+                Interlocked.Increment(ref _counters.Mine.HeldSlots);
                 return true;
             }
             taken = seen;
@@ -71,7 +103,15 @@ internal sealed partial class BackendState
         return false;
     }
 
-    public void ReturnSlot() => Interlocked.Decrement(ref _slots);
+    /// <summary>Gives back a slot that <see cref="TryTakeSlot"/> took with the same <paramref name="limit"/>.</summary>
+    public void ReturnSlot(int limit)
+    {
+        if (limit > 0)
+        {
+            Interlocked.Decrement(ref _counters.Mine.HeldSlots);
+            Interlocked.Decrement(ref _row->Slots);
+        }
+    }
 
     /// <summary>
     /// How far a server that came up has ramped, in thousandths of its weight: from 100 when it came up to 1000
@@ -80,10 +120,10 @@ internal sealed partial class BackendState
     /// </summary>
     public int RampPermille(long now, long rampTicks)
     {
-        var since = Volatile.Read(ref _upSince);
+        var since = Volatile.Read(ref _row->UpSince);
         if (since == RampPending)
         {
-            var seen = Interlocked.CompareExchange(ref _upSince, now, RampPending);
+            var seen = Interlocked.CompareExchange(ref _row->UpSince, Stamp(now), RampPending);
             since = seen == RampPending ? now : seen;
         }
         var elapsed = now - since;
@@ -91,23 +131,25 @@ internal sealed partial class BackendState
     }
 
     /// <summary>For the servers the balancer starts with: up since the start, so no ramp (unless they go down and come back).</summary>
-    public void MarkUpSinceStart() => Interlocked.CompareExchange(ref _upSince, UpSinceStart, RampPending);
+    public void MarkUpSinceStart() => Interlocked.CompareExchange(ref _row->UpSince, UpSinceStart, RampPending);
+
+    /// <summary>This worker's list no longer has the server: once no worker lists it and it is idle, its row may serve another.</summary>
+    public void Unlist() => _table.Unlist(_index);
 
     /// <summary>Records a failed connect. Returns the cooldown when this failure took the server down, else null.</summary>
     /// <remarks>Failures of attempts that started before the server was marked down do not extend its cooldown again.</remarks>
     public TimeSpan? MarkFailed(TimeProvider time, TimeSpan baseCooldown)
     {
-        Interlocked.Increment(ref _connectFailures);
+        Interlocked.Increment(ref _counters.Mine.ConnectFailures);
         var now = time.GetTimestamp();
-        lock (_health)
+        using (SharedLock.Hold(&_row->Lock))
         {
-            if (_downUntil > now)
+            if (_row->DownUntil > now)
             {
                 return null;
             }
-            _failures++;
-            var cooldown = Cooldown.After(_failures, baseCooldown);
-            Volatile.Write(ref _downUntil, now + time.Ticks(cooldown));
+            var cooldown = Cooldown.After(++_row->Failures, baseCooldown);
+            Volatile.Write(ref _row->DownUntil, now + time.Ticks(cooldown));
             return cooldown;
         }
     }
@@ -118,16 +160,16 @@ internal sealed partial class BackendState
     /// </summary>
     public bool MarkFailedUntilChecked()
     {
-        Interlocked.Increment(ref _connectFailures);
-        lock (_health)
+        Interlocked.Increment(ref _counters.Mine.ConnectFailures);
+        using (SharedLock.Hold(&_row->Lock))
         {
-            _failures++;
-            if (_downUntil == UntilChecksPass)
+            _row->Failures++;
+            if (_row->DownUntil == UntilChecksPass)
             {
                 return false;
             }
-            _checkPasses = 0;
-            Volatile.Write(ref _downUntil, UntilChecksPass);
+            _row->CheckPasses = 0;
+            Volatile.Write(ref _row->DownUntil, UntilChecksPass);
             return true;
         }
     }
@@ -138,25 +180,25 @@ internal sealed partial class BackendState
     /// </summary>
     public bool MarkConnected(long now = 0, bool checksDecide = false)
     {
-        Interlocked.Increment(ref _active);
-        Interlocked.Increment(ref _connections);
-        if (Volatile.Read(ref _failures) == 0)
+        Interlocked.Increment(ref _counters.Mine.Active);
+        Interlocked.Increment(ref _counters.Mine.Connections);
+        if (Volatile.Read(ref _row->Failures) == 0)
         {
             return false;
         }
-        lock (_health)
+        using (SharedLock.Hold(&_row->Lock))
         {
-            if (_failures == 0)
+            if (_row->Failures == 0)
             {
                 return false;
             }
-            _failures = 0;
+            _row->Failures = 0;
             if (checksDecide)
             {
                 return false;
             }
-            Volatile.Write(ref _downUntil, 0);
-            Volatile.Write(ref _upSince, now);
+            Volatile.Write(ref _row->DownUntil, 0);
+            Volatile.Write(ref _row->UpSince, Stamp(now));
             return true;
         }
     }
@@ -164,8 +206,24 @@ internal sealed partial class BackendState
     /// <summary>Records the end of a connection that <see cref="MarkConnected"/> counted.</summary>
     public void MarkClosed(long bytesSent, long bytesReceived)
     {
-        Interlocked.Decrement(ref _active);
-        Interlocked.Add(ref _bytesSent, bytesSent);
-        Interlocked.Add(ref _bytesReceived, bytesReceived);
+        ref var mine = ref _counters.Mine;
+        Interlocked.Decrement(ref mine.Active);
+        Interlocked.Add(ref mine.BytesSent, bytesSent);
+        Interlocked.Add(ref mine.BytesReceived, bytesReceived);
+    }
+
+    /// <summary>A time the server came up, as <see cref="ServerRow.UpSince"/> keeps it: never one of the two marks (a fake clock may read 0).</summary>
+    private static long Stamp(long now) => now is RampPending or UpSinceStart ? 1 : now;
+
+    private delegate ref long Field(ref ServerCounters counters);
+
+    private long Sum(Field field)
+    {
+        var sum = 0L;
+        for (var w = 0; w < _counters.Count; w++)
+        {
+            sum += Interlocked.Read(ref field(ref _counters[w]));
+        }
+        return sum;
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Tcplb.Configuration;
 using Tcplb.Infrastructure;
+using Tcplb.SharedState;
 
 namespace Tcplb.Backends;
 
@@ -11,11 +12,12 @@ namespace Tcplb.Backends;
 /// again at the next resolution. The same address listed twice is one server with the weights added, the
 /// routes of both lines, and the <c>maxconn</c> limits added (unless a line has none).
 /// </summary>
-internal sealed class HostsResolver(Log log, Func<string, IPAddress[]> lookup)
+/// <param name="table">Where each server's state lives, shared by the worker processes; null: each server has its own.</param>
+internal sealed class HostsResolver(Log log, Func<string, IPAddress[]> lookup, StateTable? table = null)
 {
     private readonly Dictionary<string, IPAddress[]> _lastResolved = new(StringComparer.OrdinalIgnoreCase);
 
-    public HostsResolver(Log log) : this(log, Dns.GetHostAddresses)
+    public HostsResolver(Log log, StateTable? table = null) : this(log, Dns.GetHostAddresses, table)
     {
     }
 
@@ -45,7 +47,10 @@ internal sealed class HostsResolver(Log log, Func<string, IPAddress[]> lookup)
                 found.Add((endPoint, entry, entry.Weight, [.. routes], entry.MaxConnections));
             }
         }
-        return found.ConvertAll(s => new Backend(s.EndPoint, s.Entry.Address, s.Weight, s.Routes) { MaxConnections = s.MaxConnections });
+        return found.ConvertAll(s => new Backend(s.EndPoint, s.Entry.Address, s.Weight, s.Routes, table is null ? null : BackendState.For(table, s.EndPoint))
+        {
+            MaxConnections = s.MaxConnections,
+        });
     }
 
     private IPAddress[] AddressesOf(HostEntry entry)

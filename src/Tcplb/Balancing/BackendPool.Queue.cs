@@ -52,7 +52,7 @@ internal sealed partial class BackendPool
     /// <summary>Gives back a slot taken by <see cref="Pick"/> for a connect that did not happen or failed.</summary>
     public void ReturnSlot(Backend server)
     {
-        server.State.ReturnSlot();
+        server.State.ReturnSlot(server.MaxConnections);
         DispatchWaiting();
     }
 }

@@ -153,6 +153,6 @@ internal sealed partial class BackendPool
     {
         var (next, added, removed) = Backend.CarryOver(_servers, fresh);
         _servers = next;
-        return (added, removed);
+        return (added, removed.Count);
     }
 }

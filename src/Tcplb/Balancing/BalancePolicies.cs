@@ -1,15 +1,16 @@
 using Tcplb.Configuration;
+using Tcplb.SharedState;
 
 namespace Tcplb.Balancing;
 
 /// <summary>Makes the policy that <c>--balance</c> names.</summary>
 internal static class BalancePolicies
 {
-    /// <param name="worker">The worker process's index (0 for a single process): round robin and least-conn ties start there.</param>
-    public static IBalancePolicy Create(BalancePolicy policy, Random random, int worker = 0) => policy switch
+    /// <param name="turns">The pool's round-robin turn (round robin, and least-conn's ties), shared by the worker processes.</param>
+    public static IBalancePolicy Create(BalancePolicy policy, Random random, RouteState turns) => policy switch
     {
-        BalancePolicy.RoundRobin => new RoundRobinPolicy((uint)worker),
-        BalancePolicy.LeastConn => new LeastConnPolicy((uint)worker),
+        BalancePolicy.RoundRobin => new RoundRobinPolicy(turns),
+        BalancePolicy.LeastConn => new LeastConnPolicy(turns),
         BalancePolicy.Random2 => new RandomTwoPolicy(random),
         BalancePolicy.SourceHash => new SourceHashPolicy(),
         _ => throw new ArgumentOutOfRangeException(nameof(policy)),

@@ -1,19 +1,21 @@
 using Tcplb.Backends;
+using Tcplb.SharedState;
 
 namespace Tcplb.Balancing;
 
 /// <summary>
-/// Fewest active connections relative to weight; ties go round robin, so an idle pool still spreads
-/// connections instead of sending them all to the first server.
+/// Fewest active connections relative to weight, counted over every worker process; ties go round robin (the
+/// pool's shared turn), so an idle pool still spreads connections instead of sending them all to the first server.
 /// </summary>
-/// <param name="firstTurn">Where the turns start: worker processes each start at their own index, so that together they spread from the first connection.</param>
-internal sealed class LeastConnPolicy(uint firstTurn = 0) : IBalancePolicy
+internal sealed class LeastConnPolicy(RouteState turns) : IBalancePolicy
 {
-    private uint _turn = firstTurn - 1;
+    public LeastConnPolicy() : this(new RouteState())
+    {
+    }
 
     public Backend Pick(Candidates available, ulong clientHash)
     {
-        var start = (int)(Interlocked.Increment(ref _turn) % (uint)available.Length);
+        var start = (int)(turns.NextTurn() % (uint)available.Length);
         var best = start;
         for (var i = 1; i < available.Length; i++)
         {

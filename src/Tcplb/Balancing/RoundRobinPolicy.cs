@@ -1,4 +1,5 @@
 using Tcplb.Backends;
+using Tcplb.SharedState;
 
 namespace Tcplb.Balancing;
 
@@ -7,14 +8,16 @@ namespace Tcplb.Balancing;
 /// server ramps up (slow start) its weight is fractional, so each turn then goes to the server its hashed turn
 /// number falls on, in proportion to the weights: the same shares, without runs of a thousand turns.
 /// </summary>
-/// <param name="firstTurn">Where the turns start: worker processes each start at their own index, so that together they spread from the first connection.</param>
-internal sealed class RoundRobinPolicy(uint firstTurn = 0) : IBalancePolicy
+/// <param name="turns">The pool's turn, shared by the worker processes: the group serves clients in turn, as one balancer.</param>
+internal sealed class RoundRobinPolicy(RouteState turns) : IBalancePolicy
 {
-    private uint _turn = firstTurn - 1;
+    public RoundRobinPolicy() : this(new RouteState())
+    {
+    }
 
     public Backend Pick(Candidates available, ulong clientHash)
     {
-        var turn = Interlocked.Increment(ref _turn);
+        var turn = turns.NextTurn();
         var totalWeight = 0L;
         for (var i = 0; i < available.Length; i++)
         {

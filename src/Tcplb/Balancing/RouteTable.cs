@@ -1,5 +1,6 @@
 using Tcplb.Backends;
 using Tcplb.Configuration;
+using Tcplb.SharedState;
 
 namespace Tcplb.Balancing;
 
@@ -15,13 +16,16 @@ namespace Tcplb.Balancing;
 /// </remarks>
 internal sealed class RouteTable
 {
-    private readonly Func<IReadOnlyList<Backend>, BackendPool> _newPool;
+    private readonly Func<RouteState, IReadOnlyList<Backend>, BackendPool> _newPool;
+    private readonly StateTable? _table;
     private volatile Snapshot _current;
 
-    /// <param name="newPool">Makes the pool of a new route (its own policy, the shared settings).</param>
-    public RouteTable(IReadOnlyList<Backend> servers, Func<IReadOnlyList<Backend>, BackendPool> newPool)
+    /// <param name="newPool">Makes the pool of a new route (its own policy with the route's turn, the shared settings).</param>
+    /// <param name="table">Where each route's turn and count live, shared by the worker processes; null: each route has its own.</param>
+    public RouteTable(IReadOnlyList<Backend> servers, Func<RouteState, IReadOnlyList<Backend>, BackendPool> newPool, StateTable? table = null)
     {
         _newPool = newPool;
+        _table = table;
         _current = Build(servers, []);
     }
 
@@ -67,7 +71,11 @@ internal sealed class RouteTable
         var current = _current;
         var (servers, added, removed) = Backend.CarryOver(current.Servers, fresh);
         _current = Build(servers, current.Routes);
-        return (added, removed);
+        foreach (var server in removed)
+        {
+            server.State.Unlist();
+        }
+        return (added, removed.Count);
     }
 
     private Snapshot Build(IReadOnlyList<Backend> servers, Route[] previous)
@@ -93,7 +101,8 @@ internal sealed class RouteTable
             var kept = Array.Find(previous, r => r.Name == name);
             if (kept is null)
             {
-                routes.Add(new Route(name, _newPool(list)));
+                var state = _table is null ? new RouteState() : RouteState.For(_table, Hashing.Of(name));
+                routes.Add(new Route(name, _newPool(state, list), state));
                 continue;
             }
             kept.Pool.Replace(list);

@@ -1,131 +1,59 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
-using Tcplb.Backends;
 using Tcplb.Infrastructure;
+using Tcplb.SharedState;
 
 namespace Tcplb.Net;
 
 /// <summary>
 /// <c>--max-conns-per-client</c>: how many connections each client address holds (an IPv4 address, or an IPv6
-/// /64, which one host usually has whole), so that one client cannot take every slot. A table with an entry per
-/// address that holds a connection: the entry goes with its last connection, so however many addresses a flood
-/// comes from, the table is as large as the most connections open at once (bounded by <c>--max-conns</c>), and
-/// once grown it allocates nothing. Open addressing with linear probing, removal by backward shift (no
-/// tombstones), behind a lock held for a few dozen instructions per accept and per close.
+/// /64, which one host usually has whole), so that one client cannot take every slot. Counted for the whole
+/// group of worker processes in the shared table (<see cref="ClientCounts"/>): one address gets the limit in
+/// total, whichever workers accept its connections.
 /// </summary>
-internal sealed class ClientLimit(int limit, Log log, TimeProvider time)
+internal sealed class ClientLimit(int limit, StateTable table, Log log, TimeProvider time)
 {
     public static readonly TimeSpan WarningInterval = TimeSpan.FromSeconds(10);
 
-    private readonly Lock _lock = new();
     private readonly LogThrottle _warning = new(time, WarningInterval);
-    private Entry[] _entries = new Entry[64];
-    private int _count;
+    private readonly ClientCounts _counts = new(table);
 
-    /// <summary>Addresses that hold a connection now.</summary>
-    public int Clients => Volatile.Read(ref _count);
+    /// <summary>A limit counted in a table of its own (tests), with room for <paramref name="connections"/> connections.</summary>
+    public ClientLimit(int limit, Log log, TimeProvider time, int connections = 10_000)
+        : this(limit, StateTable.Private(clients: ClientCounts.CapacityFor(connections)), log, time)
+    {
+    }
+
+    /// <summary>Addresses that hold a connection now, in every worker.</summary>
+    public int Clients => _counts.Clients;
 
     /// <summary>Counts a new connection of client <paramref name="key"/>; false (and nothing counted) when it holds the limit already.</summary>
     public bool TryEnter(ClientKey key)
     {
-        bool entered;
-        lock (_lock)
+        var entry = _counts.TryEnter(key.Value, key.IsIPv4, limit);
+        if (entry != ClientCounts.Entry.Entered && _warning.TryPass())
         {
-            var index = Find(key);
-            if (index < 0)
+            if (entry == ClientCounts.Entry.Full)
             {
-                if ((_count + 1) * 2 > _entries.Length)
-                {
-                    Grow();
-                }
-                _entries[~Find(key)] = new Entry(key, 1);
-                Volatile.Write(ref _count, _count + 1);
-                entered = true;
+                log.Warn("client table full; new client addresses are reset", ("client", key), ("next_log_in", WarningInterval));
             }
-            else if (entered = _entries[index].Connections < limit)
+            else
             {
-                _entries[index].Connections++;
+                log.Warn("client over its connection limit; its new connections are reset", ("client", key), ("limit", limit),
+                    ("next_log_in", WarningInterval));
             }
         }
-        if (!entered && _warning.TryPass())
-        {
-            log.Warn("client over its connection limit; its new connections are reset", ("client", key), ("limit", limit),
-                ("next_log_in", WarningInterval));
-        }
-        return entered;
+        return entry == ClientCounts.Entry.Entered;
     }
 
-    /// <summary>Uncounts a connection that <see cref="TryEnter"/> counted; the address's entry goes with its last.</summary>
-    public void Leave(ClientKey key)
-    {
-        lock (_lock)
-        {
-            var index = Find(key);
-            if (index >= 0 && --_entries[index].Connections == 0)
-            {
-                RemoveAt(index);
-            }
-        }
-    }
-
-    /// <summary>The slot of <paramref name="key"/>, or the complement of the empty slot where it would go.</summary>
-    private int Find(ClientKey key)
-    {
-        var mask = _entries.Length - 1;
-        for (var i = key.Hash & mask; ; i = (i + 1) & mask)
-        {
-            if (_entries[i].Connections == 0)
-            {
-                return ~i;
-            }
-            if (_entries[i].Key == key)
-            {
-                return i;
-            }
-        }
-    }
-
-    /// <summary>Backward-shift deletion: later entries of the same run move up, so that every lookup still finds them.</summary>
-    private void RemoveAt(int hole)
-    {
-        var mask = _entries.Length - 1;
-        for (var i = (hole + 1) & mask; _entries[i].Connections > 0; i = (i + 1) & mask)
-        {
-            var home = _entries[i].Key.Hash & mask;
-            // Move entry i into the hole unless its home lies cyclically in (hole, i].
-            if (((i - home) & mask) >= ((i - hole) & mask))
-            {
-                _entries[hole] = _entries[i];
-                hole = i;
-            }
-        }
-        _entries[hole] = default;
-        Volatile.Write(ref _count, _count - 1);
-    }
-
-    private void Grow()
-    {
-        var old = _entries;
-        _entries = new Entry[old.Length * 2];
-        foreach (var entry in old)
-        {
-            if (entry.Connections > 0)
-            {
-                _entries[~Find(entry.Key)] = entry;
-            }
-        }
-    }
-
-    /// <summary>A slot of the table: empty while <see cref="Connections"/> is 0.</summary>
-    private record struct Entry(ClientKey Key, int Connections);
+    /// <summary>Uncounts a connection that <see cref="TryEnter"/> counted.</summary>
+    public void Leave(ClientKey key) => _counts.Leave(key.Value, key.IsIPv4);
 }
 
 /// <summary>A client address as the per-client limit counts it: an IPv4 address, or the /64 of an IPv6 one.</summary>
 internal readonly record struct ClientKey(ulong Value, bool IsIPv4)
 {
-    internal int Hash => (int)(Hashing.Mix(Value ^ (IsIPv4 ? 0x9E3779B97F4A7C15UL : 0)) & int.MaxValue);
-
     /// <summary>The key of a connected client (an IPv4 client of the dual-stack listener counts as IPv4). Allocates nothing.</summary>
     public static ClientKey Of(Socket client) => client.RemoteEndPoint is IPEndPoint endPoint ? Of(endPoint.Address) : new ClientKey(0, true);
 

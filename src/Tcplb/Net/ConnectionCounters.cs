@@ -1,48 +1,66 @@
+using Tcplb.SharedState;
+
 namespace Tcplb.Net;
 
-/// <summary>Process-wide client connection counters, updated with <see cref="Interlocked"/> once per connection, never per chunk.</summary>
-internal sealed class ConnectionCounters
+/// <summary>
+/// Client connection counters of the whole group of worker processes: each worker counts in its own row of the
+/// shared table (<see cref="Interlocked"/>, once per connection, never per chunk), and a read adds the rows up.
+/// </summary>
+internal sealed class ConnectionCounters(StateTable table)
 {
-    private long _active;
-    private long _total;
-    private long _rejected;
-    private long _queueTimeouts;
-    private long _clientLimitRejected;
+    private readonly PerWorker<WorkerRow> _rows = table.Workers;
 
-    /// <summary>Client connections accepted and not yet closed.</summary>
-    public long Active => Interlocked.Read(ref _active);
+    /// <summary>Client connections accepted and not yet closed, by every worker.</summary>
+    public long Active => Sum(static (ref WorkerRow r) => ref r.Active);
 
-    public long Total => Interlocked.Read(ref _total);
+    /// <summary>Client connections this process holds: what its drain waits for.</summary>
+    public long ActiveHere => Interlocked.Read(ref _rows.Mine.Active);
+
+    public long Total => Sum(static (ref WorkerRow r) => ref r.Total);
 
     /// <summary>Client connections closed because no server could take them.</summary>
-    public long Rejected => Interlocked.Read(ref _rejected);
+    public long Rejected => Sum(static (ref WorkerRow r) => ref r.Rejected);
 
     /// <summary>Client connections closed after waiting the queue timeout for a server below its <c>maxconn</c>.</summary>
-    public long QueueTimeouts => Interlocked.Read(ref _queueTimeouts);
+    public long QueueTimeouts => Sum(static (ref WorkerRow r) => ref r.QueueTimeouts);
 
     /// <summary>Client connections reset because their address held <c>--max-conns-per-client</c> already.</summary>
-    public long ClientLimitRejected => Interlocked.Read(ref _clientLimitRejected);
+    public long ClientLimitRejected => Sum(static (ref WorkerRow r) => ref r.ClientLimitRejected);
 
     public void Opened()
     {
-        Interlocked.Increment(ref _active);
-        Interlocked.Increment(ref _total);
+        ref var mine = ref _rows.Mine;
+        Interlocked.Increment(ref mine.Active);
+        Interlocked.Increment(ref mine.Total);
     }
 
     public void Closed(CloseReason reason)
     {
-        Interlocked.Decrement(ref _active);
+        ref var mine = ref _rows.Mine;
+        Interlocked.Decrement(ref mine.Active);
         switch (reason)
         {
             case CloseReason.NoServer or CloseReason.NoRoute:
-                Interlocked.Increment(ref _rejected);
+                Interlocked.Increment(ref mine.Rejected);
                 break;
             case CloseReason.QueueTimeout:
-                Interlocked.Increment(ref _queueTimeouts);
+                Interlocked.Increment(ref mine.QueueTimeouts);
                 break;
             case CloseReason.ClientLimit:
-                Interlocked.Increment(ref _clientLimitRejected);
+                Interlocked.Increment(ref mine.ClientLimitRejected);
                 break;
         }
+    }
+
+    private delegate ref long Field(ref WorkerRow row);
+
+    private long Sum(Field field)
+    {
+        var sum = 0L;
+        for (var w = 0; w < _rows.Count; w++)
+        {
+            sum += Interlocked.Read(ref field(ref _rows[w]));
+        }
+        return sum;
     }
 }

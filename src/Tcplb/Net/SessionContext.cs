@@ -1,14 +1,17 @@
 using Tcplb.Balancing;
 using Tcplb.Configuration;
 using Tcplb.Infrastructure;
+using Tcplb.SharedState;
 
 namespace Tcplb.Net;
 
 /// <summary>What every session shares: the routes and their servers, the slab, the settings in clock ticks, the counters and the log.</summary>
 internal sealed class SessionContext
 {
-    public SessionContext(Settings settings, RouteTable routes, BufferSlab slab, TimeProvider time, Log log)
+    /// <param name="table">The group's shared state: this worker's counters, and the per-client counts.</param>
+    public SessionContext(Settings settings, RouteTable routes, BufferSlab slab, StateTable table, TimeProvider time, Log log)
     {
+        Connections = new ConnectionCounters(table);
         Routes = routes;
         Slab = slab;
         Time = time;
@@ -21,7 +24,7 @@ internal sealed class SessionContext
         AccessLog = settings.AccessLog;
         HashClients = settings.Balance == BalancePolicy.SourceHash;
         QueueTimeoutTicks = time.Ticks(settings.QueueTimeout);
-        ClientLimit = settings.MaxConnectionsPerClient > 0 ? new ClientLimit(settings.MaxConnectionsPerClient, log, time) : null;
+        ClientLimit = settings.MaxConnectionsPerClient > 0 ? new ClientLimit(settings.MaxConnectionsPerClient, table, log, time) : null;
     }
 
     /// <summary>The routes and their pools, swapped whole on reload.</summary>
@@ -33,7 +36,7 @@ internal sealed class SessionContext
 
     public Log Log { get; }
 
-    public ConnectionCounters Connections { get; } = new();
+    public ConnectionCounters Connections { get; }
 
     /// <summary>Out-of-descriptor events: they pause accepting and are logged once per interval.</summary>
     public ResourcePressure Pressure { get; }

@@ -23,18 +23,15 @@ internal sealed class HostsReloader : IDisposable
     private readonly Log _log;
     private readonly long _resolveIntervalTicks;
     private readonly ITimer _timer;
-    private readonly Action<IReadOnlyList<HostEntry>>? _validate;
     private readonly Lock _busy = new();
     private IReadOnlyList<HostEntry> _entries;
     private (DateTime Written, long Length) _stamp;
     private long _lastResolve;
     private volatile bool _forced;
 
-    /// <param name="validate">Checks a new file beyond its syntax (throwing <see cref="ConfigException"/>): limits with several workers.</param>
     public HostsReloader(string path, IReadOnlyList<HostEntry> entries, RouteTable routes, HostsResolver resolver, TimeSpan resolveInterval,
-        TimeProvider time, Log log, Action<IReadOnlyList<HostEntry>>? validate = null)
+        TimeProvider time, Log log)
     {
-        _validate = validate;
         _path = path;
         _entries = entries;
         _routes = routes;
@@ -87,7 +84,6 @@ internal sealed class HostsReloader : IDisposable
         try
         {
             entries = HostsFile.Load(_path);
-            _validate?.Invoke(entries);
         }
         catch (ConfigException e)
         {

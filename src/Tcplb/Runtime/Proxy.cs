@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Tcplb.Backends;
@@ -6,6 +7,7 @@ using Tcplb.Configuration;
 using Tcplb.Health;
 using Tcplb.Infrastructure;
 using Tcplb.Net;
+using Tcplb.SharedState;
 
 namespace Tcplb.Runtime;
 
@@ -24,28 +26,35 @@ internal sealed class Proxy : IDisposable
     private readonly Listener _listener;
     private readonly TimeoutThread _timeouts;
     private readonly TimeProvider _time;
-    private readonly long _createdAt;
-    private readonly int _worker;
+    private readonly StateTable _table;
 
     /// <param name="listener">A listening socket to accept from (a worker's share of the port); by default the port of <paramref name="settings"/> is bound.</param>
-    /// <param name="worker">Which worker process this is; 0 for the first, or the only one.</param>
+    /// <param name="table">
+    /// The group's shared state, with this process's worker index; by default a table of its own. The first worker
+    /// (index 0) runs the active checks for the group.
+    /// </param>
     public Proxy(Settings settings, IReadOnlyList<Backend> servers, Log log, TimeProvider time, Random random, IPAddress? bindAddress = null,
-        Socket? listener = null, int worker = 0)
+        Socket? listener = null, StateTable? table = null)
     {
-        _worker = worker;
         _time = time;
-        _createdAt = time.GetTimestamp();
+        _table = table ?? StateTable.Create(1, ClientRoom(settings), time.GetTimestamp(), shareable: false);
         var slab = BufferSlab.ForConnections(settings.MaxConnections, settings.BufferSize);
         var checks = settings.CheckInterval > TimeSpan.Zero;
-        Routes = new RouteTable(servers, members =>
-            new BackendPool(members, BalancePolicies.Create(settings.Balance, random, worker), settings.Cooldown, time, log, checks, settings.SlowStart));
-        _context = new SessionContext(settings, Routes, slab, time, log);
+        Routes = new RouteTable(servers, (turns, members) =>
+            new BackendPool(members, BalancePolicies.Create(settings.Balance, random, turns), settings.Cooldown, time, log, checks, settings.SlowStart), _table);
+        _context = new SessionContext(settings, Routes, slab, _table, time, log);
         _sessions = new SessionPool(_context);
         _listener = new Listener(listener ?? ListenSocket.Open(settings.Port, bindAddress), _sessions, _context.Pressure);
-        _timeouts = checks
-            ? new TimeoutThread(_sessions, time, DispatchWaiting, new HealthChecker(settings, () => Routes.Servers, time, new Random(random.Next()), log).Tick)
-            : new TimeoutThread(_sessions, time, DispatchWaiting);
+        _table.Workers.Mine.Slices = slab.Capacity;
+        _timeouts = checks && _table.Worker == 0
+            ? new TimeoutThread(_sessions, time, AnyWaiting, DispatchWaiting,
+                new HealthChecker(settings, () => Routes.Servers, time, new Random(random.Next()), log).Tick)
+            : new TimeoutThread(_sessions, time, AnyWaiting, DispatchWaiting);
     }
+
+    /// <summary>Client entries the shared table needs for <c>--max-conns-per-client</c>: room for every connection the group can hold.</summary>
+    public static int ClientRoom(Settings settings, int workers = 1) =>
+        settings.MaxConnectionsPerClient > 0 ? ClientCounts.CapacityFor((long)settings.MaxConnections + workers) : 0;
 
     /// <summary>The routes of the hosts file, each with its pool of servers; what a reload replaces.</summary>
     public RouteTable Routes { get; }
@@ -74,7 +83,7 @@ internal sealed class Proxy : IDisposable
     public bool WaitForDrain(TimeSpan timeout)
     {
         var deadline = _time.GetTimestamp() + _time.Ticks(timeout);
-        while (Connections.Active > 0)
+        while (Connections.ActiveHere > 0)
         {
             if (_time.GetTimestamp() >= deadline)
             {
@@ -95,49 +104,85 @@ internal sealed class Proxy : IDisposable
         WaitForDrain(TimeSpan.FromSeconds(1));
     }
 
-    /// <summary>A snapshot of every figure operators see; safe to call from any thread.</summary>
+    /// <summary>
+    /// A snapshot of every figure operators see, of the whole group of worker processes: counters and gauges
+    /// are read from the shared table, the servers are this process's list. Safe to call from any thread.
+    /// </summary>
     public ProxyStatus Status()
     {
         var now = _time.GetTimestamp();
-        var slab = _context.Slab;
+        PublishGauges();
+        var workers = _table.Workers;
+        var (slices, slicesInUse, queued, resident, descriptors) = (0, 0, 0, ProcessFigures.ResidentBytes(), ProcessFigures.OpenDescriptors());
+        for (var w = 0; w < workers.Count; w++)
+        {
+            ref var row = ref workers[w];
+            (slices, slicesInUse, queued) = (slices + row.Slices, slicesInUse + Volatile.Read(ref row.SlicesInUse), queued + Volatile.Read(ref row.QueueLength));
+            if (w != _table.Worker && Volatile.Read(ref row.Pid) is var pid and > 0)
+            {
+                // The first process counts the pages every worker shares (the executable, libc); the others what they add.
+                resident += ProcessFigures.PrivateResidentBytes(pid.ToString(CultureInfo.InvariantCulture));
+                descriptors += ProcessFigures.OpenDescriptors(pid.ToString(CultureInfo.InvariantCulture));
+            }
+        }
         return new ProxyStatus
         {
             Accepting = Accepting,
-            Uptime = _time.GetElapsedTime(_createdAt),
+            Uptime = _time.Span(now - _table.CreatedAt),
+            Workers = workers.Count,
             ActiveConnections = Connections.Active,
             TotalConnections = Connections.Total,
             RejectedConnections = Connections.Rejected,
-            QueueLength = QueueLength(),
+            QueueLength = queued,
             QueueTimeouts = Connections.QueueTimeouts,
             ClientLimitRejected = Connections.ClientLimitRejected,
-            Slices = slab.Capacity,
-            SlicesInUse = _sessions.InUse,
-            SliceBytes = slab.SliceSize,
-            // The first worker counts the pages every worker shares (the executable, libc); the others what they add.
-            ResidentBytes = _worker == 0 ? ProcessFigures.ResidentBytes : ProcessFigures.PrivateResidentBytes,
-            OpenDescriptors = ProcessFigures.OpenDescriptors,
+            Slices = slices,
+            SlicesInUse = slicesInUse,
+            SliceBytes = _context.Slab.SliceSize,
+            ResidentBytes = resident,
+            OpenDescriptors = descriptors,
             Servers = Array.ConvertAll(Routes.Servers, server => ServerStatusOf(server, now)),
             Routes = Array.ConvertAll(Routes.Routes, route => new RouteStatus { Name = route.Name, Connections = route.Connections }),
         };
     }
 
-    /// <summary>Timeout thread, each tick: slots that freed otherwise than by a connection's end (a server up again, a reload) go to waiting clients.</summary>
+    /// <summary>
+    /// Timeout thread, each tick: slots that freed otherwise than by a connection's end here (a server up again, a
+    /// reload, a connection of another worker) go to waiting clients; then this worker's gauges are published.
+    /// </summary>
     private void DispatchWaiting(long now)
     {
         foreach (var route in Routes.Routes)
         {
             route.Pool.DispatchWaiting();
         }
+        PublishGauges();
     }
 
-    private int QueueLength()
+    /// <summary>Whether a client of this worker waits for a slot: the timeout thread then looks for freed ones more often.</summary>
+    private bool AnyWaiting()
+    {
+        foreach (var route in Routes.Routes)
+        {
+            if (route.Pool.Waiting.Count > 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Writes this worker's gauges in its row of the shared table, for whichever process reports the group.</summary>
+    private void PublishGauges()
     {
         var waiting = 0;
         foreach (var route in Routes.Routes)
         {
             waiting += route.Pool.Waiting.Count;
         }
-        return waiting;
+        ref var mine = ref _table.Workers.Mine;
+        Volatile.Write(ref mine.QueueLength, waiting);
+        Volatile.Write(ref mine.SlicesInUse, _sessions.InUse);
     }
 
     private ServerStatus ServerStatusOf(Backend server, long now)

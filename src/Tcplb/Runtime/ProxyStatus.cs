@@ -8,6 +8,9 @@ internal sealed class ProxyStatus
 {
     public required bool Accepting { get; init; }
     public required TimeSpan Uptime { get; init; }
+
+    /// <summary>Worker processes serving the port.</summary>
+    public int Workers { get; init; } = 1;
     public required long ActiveConnections { get; init; }
     public required long TotalConnections { get; init; }
     public required long RejectedConnections { get; init; }

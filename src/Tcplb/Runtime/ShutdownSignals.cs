@@ -9,8 +9,11 @@ namespace Tcplb.Runtime;
 /// (<c>relay</c>, as <see cref="WorkerChannel"/> commands); they ignore SIGINT, which a terminal sends to every
 /// process of the group at once, so a Ctrl-C counts once.
 /// </summary>
-internal sealed class ShutdownSignals : IDisposable
+internal sealed partial class ShutdownSignals : IDisposable
 {
+    private const int SigHup = 1;
+    private const nint DefaultAction = 0; // SIG_DFL
+
     private readonly ManualResetEventSlim _stop = new();
     private readonly PosixSignalRegistration[] _registrations;
     private readonly Log _log;
@@ -21,6 +24,9 @@ internal sealed class ShutdownSignals : IDisposable
     {
         _log = log;
         _relay = relay;
+        // Started with SIGHUP ignored (nohup), the runtime would keep it ignored despite the registration below:
+        // back to the default first, so that a HUP reloads whatever started tcplb.
+        _ = Signal(SigHup, DefaultAction);
         _registrations =
         [
             PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStop),
@@ -51,6 +57,9 @@ internal sealed class ShutdownSignals : IDisposable
         _log.Warn("second stop signal; exiting now");
         Environment.Exit(1);
     }
+
+    [LibraryImport("libc", EntryPoint = "signal")]
+    private static partial nint Signal(int signal, nint action);
 
     public void Dispose()
     {

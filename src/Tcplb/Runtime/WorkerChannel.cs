@@ -4,8 +4,8 @@ namespace Tcplb.Runtime;
 
 /// <summary>
 /// A worker process's end of the pipe to the first worker, which started it: it says <c>ready</c> once
-/// serving, then reads one command a line: <c>status</c> (answered with this process's status document on one
-/// line), <c>reload</c> (as SIGHUP), <c>stop</c> (drain, as a first SIGTERM) and <c>exit</c> (at once, code 1).
+/// serving, then reads one command a line: <c>reload</c> (as SIGHUP), <c>stop</c> (drain, as a first SIGTERM) and
+/// <c>exit</c> (at once, code 1). Its figures need no command: they are in the shared state table.
 /// The end of the input means the first worker is gone, and this one stops as on <c>stop</c>.
 /// </summary>
 /// <remarks>
@@ -16,22 +16,17 @@ namespace Tcplb.Runtime;
 internal sealed class WorkerChannel
 {
     public const string ReadyLine = "ready";
-    public const string StatusRequest = "status";
     public const string ReloadCommand = "reload";
     public const string StopCommand = "stop";
     public const string ExitCommand = "exit";
 
-    private readonly Func<byte[]> _status;
     private readonly Action _reload;
     private readonly Action _stop;
-    private readonly Stream _output = Console.OpenStandardOutput();
 
-    /// <param name="status">This process's status document, written on one line.</param>
     /// <param name="reload">Re-reads the hosts file.</param>
     /// <param name="stop">Starts the drain; called again when the first worker is gone, so it must be idempotent.</param>
-    public WorkerChannel(Func<byte[]> status, Action reload, Action stop)
+    public WorkerChannel(Action reload, Action stop)
     {
-        _status = status;
         _reload = reload;
         _stop = stop;
     }
@@ -40,15 +35,12 @@ internal sealed class WorkerChannel
 
     private void Run()
     {
-        WriteLine(Encoding.ASCII.GetBytes(ReadyLine));
+        Console.OpenStandardOutput().Write(Encoding.ASCII.GetBytes(ReadyLine + "\n")); // unbuffered: it is sent at once
         using var input = new StreamReader(Console.OpenStandardInput(), Encoding.ASCII);
         while (input.ReadLine() is { } line)
         {
             switch (line)
             {
-                case StatusRequest:
-                    WriteLine(_status());
-                    break;
                 case ReloadCommand:
                     _reload();
                     break;
@@ -61,12 +53,5 @@ internal sealed class WorkerChannel
             }
         }
         _stop();
-    }
-
-    private void WriteLine(byte[] bytes)
-    {
-        _output.Write(bytes);
-        _output.WriteByte((byte)'\n');
-        _output.Flush();
     }
 }

@@ -1,34 +1,39 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Tcplb.Infrastructure;
+using Tcplb.SharedState;
 
 namespace Tcplb.Runtime;
 
 /// <summary>
 /// The other worker processes, as the first worker (the process the user started) keeps them: it starts one
-/// per listening socket of the group after its own, restarts one that dies, passes signals on, asks each for
-/// its status, and waits for them at the end. The first worker keeps its copy of each listening socket while
+/// per listening socket of the group after its own, gives the shared state table to each, gives back what a
+/// worker that died held in it (its <c>maxconn</c> slots, client counts, gauges) and starts it again, passes
+/// signals on, and waits for them at the end. The first worker keeps its copy of each listening socket while
 /// running, so that connections the kernel gives a restarting worker's socket wait in its backlog, not lost.
 /// </summary>
-/// <remarks>Threading: signals arrive on the runtime's signal thread; statuses are asked for from the admin endpoint's.</remarks>
+/// <remarks>Threading: signals arrive on the runtime's signal thread; exits are handled on the watch thread.</remarks>
 internal sealed class WorkerGroup : IDisposable
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
-    public static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan RestartPause = TimeSpan.FromSeconds(1);
 
     private readonly Socket[] _listeners;
+    private readonly StateTable _table;
     private readonly IReadOnlyList<string> _args;
     private readonly Log _log;
     private readonly WorkerProcess?[] _workers;
     private readonly Thread _watch;
+    private readonly AutoResetEvent _exited = new(false);
     private volatile bool _stopping;
 
     /// <param name="listeners">The group's sockets; the first is the first worker's own, each other one is given to a worker.</param>
+    /// <param name="table">The shared state table, made shareable, that every worker maps.</param>
     /// <param name="args">The command line, passed unchanged to every worker.</param>
-    public WorkerGroup(Socket[] listeners, IReadOnlyList<string> args, Log log)
+    public WorkerGroup(Socket[] listeners, StateTable table, IReadOnlyList<string> args, Log log)
     {
         _listeners = listeners;
+        _table = table;
         _args = args;
         _log = log;
         _workers = new WorkerProcess?[listeners.Length];
@@ -40,7 +45,7 @@ internal sealed class WorkerGroup : IDisposable
     {
         for (var i = 1; i < _workers.Length; i++)
         {
-            var worker = _workers[i] = WorkerProcess.Start(i, _listeners[i], _args);
+            var worker = _workers[i] = StartWorker(i);
             if (!worker.WaitUntilReady(StartTimeout))
             {
                 _log.Error("worker did not start", ("worker", i), ("exit_code", worker.HasExited ? worker.ExitCode : null));
@@ -51,20 +56,6 @@ internal sealed class WorkerGroup : IDisposable
         }
         _watch.Start();
         return true;
-    }
-
-    /// <summary>The status documents of the workers that answer in time.</summary>
-    public List<byte[]> Statuses()
-    {
-        var documents = new List<byte[]>(_workers.Length);
-        foreach (var worker in _workers)
-        {
-            if (worker?.Status(StatusTimeout) is { } document)
-            {
-                documents.Add(document);
-            }
-        }
-        return documents;
     }
 
     /// <summary>Passes a signal on as a command: SIGHUP to reload, SIGTERM to drain, a second SIGTERM to exit at once.</summary>
@@ -98,6 +89,7 @@ internal sealed class WorkerGroup : IDisposable
     private void Stop()
     {
         _stopping = true;
+        _exited.Set();
         for (var i = 1; i < _listeners.Length; i++)
         {
             try
@@ -122,36 +114,58 @@ internal sealed class WorkerGroup : IDisposable
         }
     }
 
-    /// <summary>Restarts a worker that exited while the group is not stopping.</summary>
+    private WorkerProcess StartWorker(int index) => WorkerProcess.Start(index, _listeners[index], _table.Descriptor, _args, () => _exited.Set());
+
+    /// <summary>
+    /// When workers exit while the group is not stopping: gives back at once what each held in the shared table
+    /// (nobody else will), then starts them again after a pause, so that a worker that keeps failing does not spin.
+    /// </summary>
     private void Watch()
     {
+        var dead = new List<int>();
         while (!_stopping)
         {
-            Thread.Sleep(RestartPause);
+            _exited.WaitOne();
             for (var i = 1; i < _workers.Length && !_stopping; i++)
             {
-                var worker = _workers[i];
-                if (worker is not { HasExited: true })
+                if (_workers[i] is { HasExited: true } worker)
                 {
-                    continue;
-                }
-                _log.Error("worker exited; starting it again", ("worker", i), ("exit_code", worker.ExitCode));
-                worker.Dispose();
-                try
-                {
-                    var restarted = _workers[i] = WorkerProcess.Start(i, _listeners[i], _args);
-                    restarted.WaitUntilReady(StartTimeout);
-                    if (_stopping)
-                    {
-                        restarted.Send(WorkerChannel.StopCommand); // the stop came while it started
-                    }
-                }
-                catch (ObjectDisposedException)
-                {
-                    return; // stopping: its listening socket is closed
+                    _table.ReleaseWorker(i, worker.Id);
+                    _log.Error("worker exited; starting it again", ("worker", i), ("exit_code", worker.ExitCode));
+                    worker.Dispose();
+                    _workers[i] = null;
+                    dead.Add(i);
                 }
             }
+            if (dead.Count > 0 && !_stopping && !Restart(dead))
+            {
+                return;
+            }
+            dead.Clear();
         }
+    }
+
+    /// <summary>Starts the workers of <paramref name="indices"/> again after the pause; false when the group is stopping.</summary>
+    private bool Restart(List<int> indices)
+    {
+        Thread.Sleep(RestartPause);
+        foreach (var i in indices)
+        {
+            try
+            {
+                var restarted = _workers[i] = StartWorker(i);
+                restarted.WaitUntilReady(StartTimeout);
+                if (_stopping)
+                {
+                    restarted.Send(WorkerChannel.StopCommand); // the stop came while it started
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                return false; // stopping: its listening socket is closed
+            }
+        }
+        return true;
     }
 
     public void Dispose()
@@ -160,5 +174,6 @@ internal sealed class WorkerGroup : IDisposable
         {
             worker?.Dispose();
         }
+        // _exited stays: a worker that outlives the wait may still report its exit.
     }
 }

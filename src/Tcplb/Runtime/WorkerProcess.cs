@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Sockets;
-using System.Text;
+using Microsoft.Win32.SafeHandles;
 using Tcplb.Infrastructure;
 
 namespace Tcplb.Runtime;
@@ -13,17 +13,23 @@ namespace Tcplb.Runtime;
 /// </summary>
 internal sealed class WorkerProcess : IDisposable
 {
-    /// <summary>The environment variable that makes a process a worker: <c>INDEX:DESCRIPTOR</c> of its listening socket.</summary>
+    /// <summary>The environment variable that makes a process a worker: <c>INDEX:LISTENER:STATE</c>, its index and the descriptors of its listening socket and of the shared state table.</summary>
     public const string Variable = "TCPLB_WORKER";
 
     private readonly Process _process;
     private readonly Lock _channel = new();
     private readonly BlockingCollection<string> _lines = new(boundedCapacity: 16);
 
-    private WorkerProcess(int index, Process process)
+    private WorkerProcess(int index, Process process, Action exited)
     {
         Index = index;
         _process = process;
+        _process.EnableRaisingEvents = true;
+        _process.Exited += (_, _) => exited();
+        if (_process.HasExited)
+        {
+            exited(); // before the handler was in place
+        }
         // A thread of its own reads the worker's lines: waiting with a timeout must not depend on the thread
         // pool or the socket engine, which serve the connections.
         new Thread(ReadLines) { IsBackground = true, Name = $"tcplb worker {index} channel" }.Start();
@@ -37,7 +43,9 @@ internal sealed class WorkerProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static WorkerProcess Start(int index, Socket listener, IReadOnlyList<string> args)
+    /// <param name="state">The shared state table's descriptor.</param>
+    /// <param name="exited">Called (on a thread-pool thread) when the worker has exited.</param>
+    public static WorkerProcess Start(int index, Socket listener, int state, IReadOnlyList<string> args, Action exited)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!)
         {
@@ -49,37 +57,24 @@ internal sealed class WorkerProcess : IDisposable
         {
             start.ArgumentList.Add(arg);
         }
+        using var stateHandle = new SafeFileHandle(state, ownsHandle: false);
         using var inherited = Descriptors.Inherit(listener.SafeHandle);
-        start.Environment[Variable] = $"{index}:{inherited.Descriptor}";
-        return new WorkerProcess(index, Process.Start(start)!);
+        using var inheritedState = Descriptors.Inherit(stateHandle);
+        start.Environment[Variable] = $"{index}:{inherited.Descriptor}:{state}";
+        return new WorkerProcess(index, Process.Start(start)!, exited);
     }
 
-    /// <summary>Parses <see cref="Variable"/>: which worker this process is and the descriptor of its listening socket.</summary>
-    public static (int Index, int Descriptor)? FromEnvironment()
+    /// <summary>Parses <see cref="Variable"/>: which worker this process is, and the descriptors of its listening socket and of the shared state.</summary>
+    public static (int Index, int Listener, int State)? FromEnvironment()
     {
-        var value = Environment.GetEnvironmentVariable(Variable);
-        var colon = value?.IndexOf(':') ?? -1;
-        return colon > 0 && int.TryParse(value.AsSpan(0, colon), out var index) && int.TryParse(value.AsSpan(colon + 1), out var descriptor)
-            ? (index, descriptor)
+        var parts = Environment.GetEnvironmentVariable(Variable)?.Split(':');
+        return parts is [var index, var listener, var state] && int.TryParse(index, out var i) && int.TryParse(listener, out var l) && int.TryParse(state, out var s)
+            ? (i, l, s)
             : null;
     }
 
     /// <summary>Waits for the worker to say it serves; false when it exited or stayed silent.</summary>
     public bool WaitUntilReady(TimeSpan timeout) => ReadLine(timeout) is WorkerChannel.ReadyLine;
-
-    /// <summary>The worker's status document, or null when it does not answer in time (exited, or stuck).</summary>
-    public byte[]? Status(TimeSpan timeout)
-    {
-        lock (_channel)
-        {
-            while (_lines.TryTake(out _))
-            {
-                // the late answer to a request that timed out: stale
-            }
-            Send(WorkerChannel.StatusRequest);
-            return ReadLine(timeout) is { } line ? Encoding.UTF8.GetBytes(line) : null;
-        }
-    }
 
     /// <summary>Sends a command of <see cref="WorkerChannel"/>; one that has exited needs none.</summary>
     public void Send(string command)

@@ -89,21 +89,6 @@ public class MetricCatalogueTests
     }
 
     [Fact]
-    public void Merge_OfTwoWorkers_AddsUpEachRoutesCount_PairedByName()
-    {
-        var other = new ProxyStatus
-        {
-            Accepting = true, Uptime = TimeSpan.FromSeconds(1), ActiveConnections = 0, TotalConnections = 0, RejectedConnections = 0,
-            Slices = 1, SlicesInUse = 0, SliceBytes = 1, ResidentBytes = 0, OpenDescriptors = 0, Servers = [],
-            Routes = [new RouteStatus { Name = "default", Connections = 1 }, new RouteStatus { Name = "api.example.com", Connections = 5 }],
-        };
-        using var merged = JsonDocument.Parse(StatusMerge.Merge([StatusJson.Write(Status), StatusJson.Write(other)]));
-        var text = PrometheusText.Write(merged.RootElement);
-        Assert.Contains("tcplb_routed_connections_total{route=\"api.example.com\"} 12\n", text);
-        Assert.Contains("tcplb_routed_connections_total{route=\"default\"} 1\n", text);
-    }
-
-    [Fact]
     public void Meter_PublishesExactlyTheFiguresThatNameAnInstrument()
     {
         using var meter = new TcplbMeter(() => StatusJson.Write(Status));

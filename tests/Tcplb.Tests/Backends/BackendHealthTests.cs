@@ -50,10 +50,12 @@ public class BackendHealthTests
         Assert.True(state.TryTakeSlot(2));
         Assert.True(state.TryTakeSlot(2));
         Assert.False(state.TryTakeSlot(2));
-        Assert.True(state.TryTakeSlot(0)); // no limit
-        Assert.Equal(3, state.Slots);
-        state.ReturnSlot();
-        state.ReturnSlot();
+        Assert.True(state.TryTakeSlot(0)); // no limit: nothing counted, nothing shared written
+        Assert.Equal(2, state.Slots);
+        state.ReturnSlot(0);
+        Assert.Equal(2, state.Slots);
+        state.ReturnSlot(2);
+        state.ReturnSlot(2);
         Assert.True(state.TryTakeSlot(2));
     }
 

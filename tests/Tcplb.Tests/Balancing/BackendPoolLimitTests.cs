@@ -1,6 +1,7 @@
 using Tcplb.Backends;
 using Tcplb.Balancing;
 using Tcplb.Configuration;
+using Tcplb.SharedState;
 using Tcplb.Tests.Support;
 
 namespace Tcplb.Tests.Balancing;
@@ -122,7 +123,7 @@ public class BackendPoolLimitTests
     {
         var servers = Servers.Make(2);
         Assert.True(BalancePolicyNames.TryParse(policy, out var chosen));
-        var pool = Pool(servers, BalancePolicies.Create(chosen, new Random(3)), slowStart: TimeSpan.FromSeconds(100));
+        var pool = Pool(servers, BalancePolicies.Create(chosen, new Random(3), new RouteState()), slowStart: TimeSpan.FromSeconds(100));
         pool.Replace([servers[0], .. Servers.Make(3).Skip(2)]); // a server added by a reload ramps too
         var added = pool.Servers[1];
         for (var i = 0; i < 220; i++)
@@ -138,7 +139,7 @@ public class BackendPoolLimitTests
         for (var i = 0; i < 10; i++)
         {
             var pick = pool.Pick(Attempt())!;
-            pick.State.ReturnSlot();
+            pick.State.ReturnSlot(pick.MaxConnections);
             if (pick == wanted)
             {
                 return pick;
@@ -154,7 +155,7 @@ public class BackendPoolLimitTests
         for (var i = 0; i < picks; i++)
         {
             var pick = pool.Pick(Attempt())!;
-            pick.State.ReturnSlot();
+            pick.State.ReturnSlot(pick.MaxConnections);
             hits += pick == server ? 1 : 0;
         }
         return hits / (double)picks;

@@ -1,5 +1,6 @@
 using Tcplb.Backends;
 using Tcplb.Balancing;
+using Tcplb.SharedState;
 using Tcplb.Tests.Support;
 
 namespace Tcplb.Tests.Balancing;
@@ -25,11 +26,30 @@ public class BalancePolicyTests
     }
 
     [Fact]
-    public void RoundRobin_StartsAtItsFirstTurn_SoThatWorkersSpreadFromTheFirstConnection()
+    public void RoundRobin_OfTwoWorkers_TakesTheGroupsTurnsInOrder()
     {
         var servers = Servers.Make(3);
-        var policy = new RoundRobinPolicy(firstTurn: 1);
-        Assert.Equal([servers[1], servers[2], servers[0]], Enumerable.Range(0, 3).Select(_ => policy.Pick(servers, 0)));
+        var (first, second) = SharedTables.TwoWorkers();
+        var policies = new[] { new RoundRobinPolicy(RouteState.For(first, 7)), new RoundRobinPolicy(RouteState.For(second, 7)) };
+        var picks = new[] { 0, 0, 1, 0, 1, 1 }.Select(worker => policies[worker].Pick(servers, 0));
+        Assert.Equal([.. servers, .. servers], picks);
+    }
+
+    [Fact]
+    public void LeastConn_OfTwoWorkers_ComparesTheGroupsConnections()
+    {
+        var (first, second) = SharedTables.TwoWorkers();
+        Backend[] inFirst = [Server(first, 1), Server(first, 2)];
+        Backend[] inSecond = [Server(second, 1), Server(second, 2)];
+        inFirst[0].State.MarkConnected(); // a connection the second worker does not hold itself
+        var policy = new LeastConnPolicy(RouteState.For(second, 7));
+        Assert.All(Enumerable.Range(0, 4), _ => Assert.Same(inSecond[1], policy.Pick(inSecond, 0)));
+
+        static Backend Server(StateTable table, int port)
+        {
+            var endPoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port);
+            return new Backend(endPoint, $"s:{port}", 1, state: BackendState.For(table, endPoint));
+        }
     }
 
     [Fact]

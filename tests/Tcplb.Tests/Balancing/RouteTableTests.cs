@@ -12,7 +12,7 @@ public class RouteTableTests
     private static Backend Server(int i, params string[] routes) =>
         new(new IPEndPoint(IPAddress.Parse($"10.0.0.{i}"), 443), $"s{i}:443", 1, routes.Length == 0 ? null : routes);
 
-    private static RouteTable Table(params Backend[] servers) => new(servers, members =>
+    private static RouteTable Table(params Backend[] servers) => new(servers, (_, members) =>
         new BackendPool(members, new RoundRobinPolicy(), TimeSpan.FromSeconds(10), new FakeTimeProvider(), new Log(TextWriter.Null, LogLevel.Error, TimeProvider.System)));
 
     private static string? RouteOf(RouteTable table, string serverName) => table.Find(serverName)?.Name;

@@ -69,17 +69,4 @@ public class HealthOptionsTests
     [InlineData(new[] { "7777", "--max-conns-per-client", "-1" }, "--max-conns-per-client: '-1' must be a whole number from 0 to 1000000")]
     public void Parse_BadValue_SaysWhatIsWrong(string[] args, string message) =>
         Assert.StartsWith(message, Assert.Throws<ConfigException>(() => Parse(args)).Message);
-
-    [Fact]
-    public void Limits_WithWorkersAuto_RunOneProcess_AndWithSeveralAskedFor_AreRefused()
-    {
-        var entries = HostsFile.Parse("a:1\nb:2 maxconn=5\n", "hosts");
-        Assert.Equal(1, OneProcessLimits.Apply(Parse(["7777"]), entries).WorkerCount);
-        Assert.Equal(1, OneProcessLimits.Apply(Parse(["7777", "--max-conns-per-client", "2"]), HostsFile.Parse("a:1", "hosts")).WorkerCount);
-        Assert.Equal(0, OneProcessLimits.Apply(Parse(["7777"]), HostsFile.Parse("a:1", "hosts")).Workers); // no limit: auto stays
-        Assert.Equal("hosts:2: maxconn is counted in one process: use --workers 1 (or auto, which does)",
-            Assert.Throws<ConfigException>(() => OneProcessLimits.Apply(Parse(["7777", "--workers", "2"]), entries)).Message);
-        Assert.StartsWith("--max-conns-per-client is counted in one process",
-            Assert.Throws<ConfigException>(() => OneProcessLimits.Check(Parse(["7777", "--workers", "2", "--max-conns-per-client", "1"]), [])).Message);
-    }
 }

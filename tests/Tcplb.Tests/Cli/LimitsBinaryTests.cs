@@ -7,32 +7,29 @@ namespace Tcplb.Tests.Cli;
 public class LimitsBinaryTests
 {
     [Fact]
-    public async Task MaxConnInTheHostsFile_WithWorkersAuto_RunsOneProcess_AndServes()
+    public async Task LimitsSet_WithWorkersAuto_RunOneWorkerPerCore_AndServe()
     {
         using var backend = new HttpBackend("a");
         using var dir = new TempDirectory();
         dir.Write("hosts", $"127.0.0.1:{backend.Port} maxconn=5\n");
         var port = TcplbProcess.FreePort();
-        using var tcplb = TcplbProcess.Start(dir.Path, port.ToString());
+        using var tcplb = TcplbProcess.Start(dir.Path, port.ToString(), "--max-conns-per-client", "2");
         tcplb.WaitForLog("msg=listening");
-        Assert.Contains("workers=1", tcplb.StandardError);
-        Assert.Empty(tcplb.Children());
+        Assert.Contains($"workers={Environment.ProcessorCount}", tcplb.StandardError);
+        Assert.Equal(Environment.ProcessorCount - 1, tcplb.Children().Length);
         Assert.Equal("a", await HttpBackend.AskAsync(new IPEndPoint(IPAddress.Loopback, port)));
         tcplb.Signal(TcplbProcess.SigTerm);
         Assert.Equal(0, tcplb.WaitForExit());
     }
 
-    [Theory]
-    [InlineData("127.0.0.1:1\n127.0.0.1:2 maxconn=3\n", new[] { "--workers", "2" }, "tcplb: hosts:2: maxconn is counted in one process: use --workers 1 (or auto, which does)")]
-    [InlineData("127.0.0.1:1\n", new[] { "--workers", "2", "--max-conns-per-client", "4" }, "tcplb: --max-conns-per-client is counted in one process")]
-    [InlineData("127.0.0.1:1 maxconn=x\n", new string[0], "tcplb: hosts:1: maxconn 'x' must be a whole number from 1 to 1000000")]
-    public void LimitsWithSeveralWorkers_OrABadMaxConn_OneLine_ExitTwo(string hosts, string[] args, string message)
+    [Fact]
+    public void BadMaxConn_OneLine_ExitTwo()
     {
         using var dir = new TempDirectory();
-        dir.Write("hosts", hosts);
-        var (code, _, stderr) = TcplbProcess.Run(dir.Path, ["7777", .. args]);
+        dir.Write("hosts", "127.0.0.1:1 maxconn=x\n");
+        var (code, _, stderr) = TcplbProcess.Run(dir.Path, "7777");
         Assert.Equal(2, code);
-        Assert.StartsWith(message, stderr);
+        Assert.Equal("tcplb: hosts:1: maxconn 'x' must be a whole number from 1 to 1000000", stderr.Trim().Split('\n')[0]);
         Assert.Single(stderr.Trim().Split('\n'));
     }
 
@@ -45,20 +42,22 @@ public class LimitsBinaryTests
         Assert.Equal(0, code);
         Assert.Contains("127.0.0.1:5432 host=127.0.0.1:5432 weight=2 maxconn=90\n", stdout);
         Assert.Contains("127.0.0.1:5433 host=127.0.0.1:5433 weight=1\n", stdout);
-        Assert.Contains("1 workers", stdout);
+        Assert.Contains($"{Environment.ProcessorCount} workers", stdout);
     }
 
     [Fact]
-    public void ReloadThatAddsMaxConn_UnderTwoWorkers_IsRefused_AndTheLastGoodListStays()
+    public async Task ReloadThatAddsMaxConn_UnderTwoWorkers_IsApplied()
     {
         using var dir = new TempDirectory();
         var hosts = dir.Write("hosts", "127.0.0.1:1\n");
-        using var tcplb = TcplbProcess.Start(dir.Path, TcplbProcess.FreePort().ToString(), "--workers", "2");
+        var adminPort = TcplbProcess.FreePort();
+        using var tcplb = TcplbProcess.Start(dir.Path, TcplbProcess.FreePort().ToString(), "--workers", "2", "--admin", $"127.0.0.1:{adminPort}");
         tcplb.WaitForLog("msg=listening");
         File.WriteAllText(hosts, "127.0.0.1:1 maxconn=2\n");
         tcplb.Signal(TcplbProcess.SigHup);
-        tcplb.WaitForLog("error=\"hosts:1: maxconn is counted in one process");
-        Assert.Contains("msg=\"hosts file not reloaded; keeping the last good servers\"", tcplb.StandardError);
+        tcplb.WaitForLog("msg=\"hosts file reloaded\" servers=1 added=0 removed=0 worker=1");
+        using var http = new HttpClient();
+        Assert.Contains("tcplb_backend_max_connections{backend=\"127.0.0.1:1\"} 2\n", await http.GetStringAsync($"http://127.0.0.1:{adminPort}/metrics"));
         tcplb.Signal(TcplbProcess.SigTerm);
         Assert.Equal(0, tcplb.WaitForExit());
     }

@@ -66,7 +66,7 @@ public class FailoverTests
     [Fact]
     public async Task ConnectTimeout_ServerThatNeverAccepts_ClientIsServedByTheNext_AndLaterClientsSkipIt()
     {
-        using var blackHole = FullAcceptQueue(out var stuck);
+        using var blackHole = BlackHole.Listen(out var stuck);
         using var good = new HttpBackend("good");
         var blackHoleEndPoint = (IPEndPoint)blackHole.LocalEndPoint!;
         using var proxy = new TestProxy([blackHoleEndPoint, good.EndPoint], new() { ConnectTimeout = TimeSpan.FromMilliseconds(500) });
@@ -84,24 +84,5 @@ public class FailoverTests
         {
             stuck.ForEach(s => s.Dispose());
         }
-    }
-
-    /// <summary>A listener that never accepts, its queue filled so that further SYNs are dropped and connects hang.</summary>
-    private static Socket FullAcceptQueue(out List<Socket> stuck)
-    {
-        var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(1);
-        stuck = [];
-        for (var i = 0; i < 16; i++)
-        {
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            stuck.Add(socket);
-            if (!socket.ConnectAsync(listener.LocalEndPoint!).Wait(TimeSpan.FromMilliseconds(300)))
-            {
-                return listener; // this one hangs: the queue is full
-            }
-        }
-        throw new InvalidOperationException("the accept queue never filled");
     }
 }

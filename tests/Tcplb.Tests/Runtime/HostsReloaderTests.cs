@@ -24,7 +24,7 @@ public class HostsReloaderTests : IDisposable
         var path = _dir.Write("hosts", hosts);
         var entries = HostsFile.Load(path);
         var resolver = new HostsResolver(Log, name => _dns.TryGetValue(name, out var a) ? a : throw new SocketException((int)SocketError.HostNotFound));
-        var routes = new RouteTable(resolver.Resolve(entries), members => new BackendPool(members, new RoundRobinPolicy(), TimeSpan.FromSeconds(10), _time, Log));
+        var routes = new RouteTable(resolver.Resolve(entries), (_, members) => new BackendPool(members, new RoundRobinPolicy(), TimeSpan.FromSeconds(10), _time, Log));
         return (routes, new HostsReloader(path, entries, routes, resolver, resolveInterval ?? TimeSpan.FromSeconds(30), _time, Log));
     }
 

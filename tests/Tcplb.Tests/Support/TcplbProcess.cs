@@ -141,7 +141,7 @@ internal sealed partial class TcplbProcess : IDisposable
     {
         if (!_process.HasExited)
         {
-            _process.Kill();
+            _process.Kill(entireProcessTree: true); // the workers too
             _process.WaitForExit();
         }
         _process.Dispose();
