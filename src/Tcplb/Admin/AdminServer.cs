@@ -22,7 +22,7 @@ internal sealed class AdminServer : IDisposable
     private readonly CancellationTokenSource _stop = new();
 
     /// <summary>Binds at once, so that a taken address is reported at start-up.</summary>
-    /// <param name="status">The balancer's <c>/status</c> document, merged across worker processes.</param>
+    /// <param name="status">The balancer's <c>/status</c> document, of the whole group of workers.</param>
     public AdminServer(IPEndPoint endPoint, Func<byte[]> status)
     {
         _status = status;

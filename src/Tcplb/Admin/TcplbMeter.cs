@@ -14,7 +14,7 @@ internal sealed class TcplbMeter : IDisposable
 
     private readonly Meter _meter = new(Name);
 
-    /// <param name="status">The balancer's <c>/status</c> document, merged across worker processes.</param>
+    /// <param name="status">The balancer's <c>/status</c> document, of the whole group of workers.</param>
     public TcplbMeter(Func<byte[]> status)
     {
         foreach (var metric in MetricCatalogue.Proxy)

@@ -9,7 +9,7 @@ namespace Tcplb.Health;
 /// ±10% so that checks do not line up; <c>--check-fall</c> failures in a row mark it down, <c>--check-rise</c>
 /// passes in a row mark it up, and each change is logged once. No thread or timer of its own: the timeout
 /// thread calls <see cref="Tick"/> every 100 ms, which starts the checks that are due and ends those past their
-/// limit. Each worker process checks for itself.
+/// limit. Only the first worker process runs it: results go to the shared state table, which every worker reads.
 /// </summary>
 internal sealed class HealthChecker
 {
