@@ -132,15 +132,14 @@ internal static partial class Program
             return ExitFailure;
         }
         using var workers = group is null ? null : new WorkerGroup(group, table, args, log);
-        Func<byte[]> status = () => StatusJson.Write(proxy.Status());
-        if (!TryCreateAdmin(settings, status, error, out var admin))
+        if (!TryCreateAdmin(settings, proxy.Status, error, out var admin))
         {
             proxy.Dispose();
             return ExitFailure;
         }
         using (proxy)
         using (admin)
-        using (new TcplbMeter(status))
+        using (new TcplbMeter(proxy.Status))
         using (var reloader = new HostsReloader(settings.HostsPath, entries, proxy.Routes, resolver, settings.ResolveInterval, time, workerLog))
         using (var signals = new ShutdownSignals(log, reloader.RequestReload, workers is null ? null : workers.Relay))
         {
@@ -206,7 +205,7 @@ internal static partial class Program
     private static string CannotListen(Settings settings, SocketException e) =>
         $"tcplb: cannot listen on port {settings.Port}: {(e.SocketErrorCode == SocketError.AddressAlreadyInUse ? "address already in use" : e.Message)}";
 
-    private static bool TryCreateAdmin(Settings settings, Func<byte[]> status, TextWriter error, out AdminServer? admin)
+    private static bool TryCreateAdmin(Settings settings, Func<ProxyStatus> status, TextWriter error, out AdminServer? admin)
     {
         admin = null;
         if (settings.Admin is null)

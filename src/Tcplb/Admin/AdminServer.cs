@@ -1,15 +1,15 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json;
 using Tcplb.Net;
+using Tcplb.Runtime;
 
 namespace Tcplb.Admin;
 
 /// <summary>
 /// A small HTTP/1.1 responder for operators: <c>/metrics</c>, <c>/status</c>, <c>/</c> and <c>/healthz</c>.
 /// GET (and HEAD) only, requests of at most 8 KiB read within 5 seconds, one request per connection.
-/// Runs on the thread pool with ordinary async code; it sees the balancer only through its status document.
+/// Runs on the thread pool with ordinary async code; it sees the balancer only through its status.
 /// Bind it to loopback or a private network: it has no authentication.
 /// </summary>
 internal sealed class AdminServer : IDisposable
@@ -17,13 +17,13 @@ internal sealed class AdminServer : IDisposable
     private const int MaxRequestBytes = 8 * 1024;
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly Func<byte[]> _status;
+    private readonly Func<ProxyStatus> _status;
     private readonly Socket _socket;
     private readonly CancellationTokenSource _stop = new();
 
     /// <summary>Binds at once, so that a taken address is reported at start-up.</summary>
-    /// <param name="status">The balancer's <c>/status</c> document, of the whole group of workers.</param>
-    public AdminServer(IPEndPoint endPoint, Func<byte[]> status)
+    /// <param name="status">The balancer's status, of the whole group of workers.</param>
+    public AdminServer(IPEndPoint endPoint, Func<ProxyStatus> status)
     {
         _status = status;
         _socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -122,24 +122,12 @@ internal sealed class AdminServer : IDisposable
         var path = requestLine[1].Split('?', 2)[0];
         return path switch
         {
-            "/metrics" => (200, PrometheusText.ContentType, Encoding.UTF8.GetBytes(Metrics())),
-            "/status" => (200, "application/json", _status()),
+            "/metrics" => (200, PrometheusText.ContentType, Encoding.UTF8.GetBytes(PrometheusText.Write(_status()))),
+            "/status" => (200, "application/json", StatusJson.Write(_status())),
             "/" => (200, "text/html; charset=utf-8", Encoding.UTF8.GetBytes(StatusPage.Html)),
-            "/healthz" => Accepting() ? (200, "text/plain", "ok\n"u8.ToArray()) : (503, "text/plain", "draining\n"u8.ToArray()),
+            "/healthz" => _status().Accepting ? (200, "text/plain", "ok\n"u8.ToArray()) : (503, "text/plain", "draining\n"u8.ToArray()),
             _ => (404, "text/plain", "not found\n"u8.ToArray()),
         };
-    }
-
-    private string Metrics()
-    {
-        using var document = JsonDocument.Parse(_status());
-        return PrometheusText.Write(document.RootElement);
-    }
-
-    private bool Accepting()
-    {
-        using var document = JsonDocument.Parse(_status());
-        return document.RootElement.GetProperty("accepting").GetBoolean();
     }
 
     private static byte[] Response(int status, string contentType, byte[] body, bool headOnly)

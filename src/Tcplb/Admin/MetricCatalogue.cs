@@ -30,14 +30,15 @@ internal sealed class Metric<T>(string? name, MetricType type, string help, stri
 
 /// <summary>
 /// A list of <c>/status</c> whose items each carry the figures of <paramref name="Metrics"/>: the array's name,
-/// the property that names an item, and the label that carries that name on <c>/metrics</c> and the meter.
+/// the property that names an item, the label that carries that name on <c>/metrics</c> and the meter, the
+/// items of a status and an item's name.
 /// </summary>
-internal sealed record ItemList<T>(string Array, string Key, string Label, Metric<T>[] Metrics);
+internal sealed record ItemList<T>(string Array, string Key, string Label, Metric<T>[] Metrics, Func<ProxyStatus, T[]> Items, Func<T, string> Name);
 
 /// <summary>
-/// Every figure tcplb publishes, written once. The process that speaks for the group writes its <c>/status</c>
-/// document from these lists (the figures of every worker, read from the shared state table); <c>/metrics</c>,
-/// the status page and the <c>Tcplb</c> meter all read that document through the same lists.
+/// Every figure tcplb publishes, written once. <c>/status</c>, <c>/metrics</c> and the <c>Tcplb</c> meter all
+/// write the group's <see cref="ProxyStatus"/> (every worker's figures, read from the shared state table)
+/// through these lists, and the status page renders <c>/status</c>.
 /// </summary>
 internal static class MetricCatalogue
 {
@@ -104,8 +105,8 @@ internal static class MetricCatalogue
     ];
 
     /// <summary>The servers, each named by its address: <c>tcplb_backend_up{backend="10.0.0.1:80"}</c>.</summary>
-    public static readonly ItemList<ServerStatus> Servers = new("servers", "address", "backend", Server);
+    public static readonly ItemList<ServerStatus> Servers = new("servers", "address", "backend", Server, s => s.Servers, s => s.Address);
 
     /// <summary>The routes, each named by its name: <c>tcplb_routed_connections_total{route="api.example.com"}</c>.</summary>
-    public static readonly ItemList<RouteStatus> Routes = new("routes", "name", "route", Route);
+    public static readonly ItemList<RouteStatus> Routes = new("routes", "name", "route", Route, s => s.Routes, r => r.Name);
 }

@@ -1,23 +1,23 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
+using Tcplb.Runtime;
 
 namespace Tcplb.Admin;
 
-/// <summary>The <c>/metrics</c> page: Prometheus text exposition format 0.0.4, read from a <c>/status</c> document through <see cref="MetricCatalogue"/>.</summary>
+/// <summary>The <c>/metrics</c> page: Prometheus text exposition format 0.0.4, written from a status through <see cref="MetricCatalogue"/>.</summary>
 internal static class PrometheusText
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-    public static string Write(JsonElement status)
+    public static string Write(ProxyStatus status)
     {
         var text = new StringBuilder(4096);
         foreach (var metric in MetricCatalogue.Proxy)
         {
-            if (metric is { Name: { } name, Json: { } path })
+            if (metric.Name is { } name)
             {
                 Header(text, name, metric);
-                text.Append(name).Append(' ').Append(Number(StatusJson.Figure(status, path))).Append('\n');
+                text.Append(name).Append(' ').Append(Number(metric.Read(status))).Append('\n');
             }
         }
         WriteItems(text, status, MetricCatalogue.Servers);
@@ -26,23 +26,19 @@ internal static class PrometheusText
     }
 
     /// <summary>Each named figure of the list once per item, labelled with the item's name.</summary>
-    private static void WriteItems<T>(StringBuilder text, JsonElement status, ItemList<T> list)
+    private static void WriteItems<T>(StringBuilder text, ProxyStatus status, ItemList<T> list)
     {
-        if (!status.TryGetProperty(list.Array, out var items))
-        {
-            return;
-        }
         foreach (var metric in list.Metrics)
         {
-            if (metric is not { Name: { } name, Json: { } key })
+            if (metric.Name is not { } name)
             {
                 continue;
             }
             Header(text, name, metric);
-            foreach (var item in items.EnumerateArray())
+            foreach (var item in list.Items(status))
             {
-                text.Append(name).Append('{').Append(list.Label).Append("=\"").Append(Escape(item.GetProperty(list.Key).GetString() ?? ""))
-                    .Append("\"} ").Append(Number(StatusJson.Figure(item, key))).Append('\n');
+                text.Append(name).Append('{').Append(list.Label).Append("=\"").Append(Escape(list.Name(item)))
+                    .Append("\"} ").Append(Number(metric.Read(item))).Append('\n');
             }
         }
     }

@@ -52,17 +52,6 @@ internal static class StatusJson
         return buffer.ToArray();
     }
 
-    /// <summary>The figure at <paramref name="path"/> (<c>group.key</c> or <c>key</c>) of a document or server object; 0 when absent.</summary>
-    public static double Figure(JsonElement element, string path)
-    {
-        var dot = path.IndexOf('.');
-        if (dot >= 0)
-        {
-            return element.TryGetProperty(path[..dot], out var group) ? Figure(group, path[(dot + 1)..]) : 0;
-        }
-        return element.TryGetProperty(path, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : 0;
-    }
-
     /// <summary>Writes the figures that have a place here; those of one group (<c>group.key</c>) form one object, in catalogue order.</summary>
     private static void WriteFigures<T>(Utf8JsonWriter json, Metric<T>[] metrics, T source)
     {

@@ -1,12 +1,12 @@
 using System.Diagnostics.Metrics;
-using System.Text.Json;
+using Tcplb.Runtime;
 
 namespace Tcplb.Admin;
 
 /// <summary>
 /// The figures of <see cref="MetricCatalogue"/> that name an instrument, published through
 /// <see cref="System.Diagnostics.Metrics"/> (meter <c>Tcplb</c>) for dotnet-counters and OpenTelemetry.
-/// Observable instruments: a status document is taken only when a listener collects, so they cost nothing otherwise.
+/// Observable instruments: a status is taken only when a listener collects, so they cost nothing otherwise.
 /// </summary>
 internal sealed class TcplbMeter : IDisposable
 {
@@ -14,18 +14,14 @@ internal sealed class TcplbMeter : IDisposable
 
     private readonly Meter _meter = new(Name);
 
-    /// <param name="status">The balancer's <c>/status</c> document, of the whole group of workers.</param>
-    public TcplbMeter(Func<byte[]> status)
+    /// <param name="status">The balancer's status, of the whole group of workers.</param>
+    public TcplbMeter(Func<ProxyStatus> status)
     {
         foreach (var metric in MetricCatalogue.Proxy)
         {
-            if (metric is { Instrument: not null, Json: { } path })
+            if (metric.Instrument is not null)
             {
-                Create(metric, () =>
-                {
-                    using var document = JsonDocument.Parse(status());
-                    return [new Measurement<long>((long)StatusJson.Figure(document.RootElement, path))];
-                });
+                Create(metric, () => [new Measurement<long>((long)metric.Read(status()))]);
             }
         }
         CreatePerItem(MetricCatalogue.Servers, status);
@@ -34,33 +30,17 @@ internal sealed class TcplbMeter : IDisposable
 
     public Meter Meter => _meter;
 
-    private void CreatePerItem<T>(ItemList<T> list, Func<byte[]> status)
+    /// <summary>Each figure of the list that names an instrument, one measurement per item, tagged with its name.</summary>
+    private void CreatePerItem<T>(ItemList<T> list, Func<ProxyStatus> status)
     {
         foreach (var metric in list.Metrics)
         {
-            if (metric is { Instrument: not null, Json: { } key })
+            if (metric.Instrument is not null)
             {
-                Create(metric, () => PerItem(status(), list, key));
+                Create(metric, () => Array.ConvertAll(list.Items(status()), item =>
+                    new Measurement<long>((long)metric.Read(item), new KeyValuePair<string, object?>(list.Label, list.Name(item)))));
             }
         }
-    }
-
-    /// <summary>One measurement per item of the list, tagged with its name.</summary>
-    private static Measurement<long>[] PerItem<T>(byte[] status, ItemList<T> list, string key)
-    {
-        using var document = JsonDocument.Parse(status);
-        if (!document.RootElement.TryGetProperty(list.Array, out var items))
-        {
-            return [];
-        }
-        var measurements = new Measurement<long>[items.GetArrayLength()];
-        var i = 0;
-        foreach (var item in items.EnumerateArray())
-        {
-            measurements[i++] = new Measurement<long>((long)StatusJson.Figure(item, key),
-                new KeyValuePair<string, object?>(list.Label, item.GetProperty(list.Key).GetString()));
-        }
-        return measurements;
     }
 
     private void Create<T>(Metric<T> metric, Func<IEnumerable<Measurement<long>>> observe)

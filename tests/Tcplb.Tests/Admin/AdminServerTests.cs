@@ -15,7 +15,7 @@ public class AdminServerTests
         public Rig(params IPEndPoint[] extraServers)
         {
             Proxy = new TestProxy([Echo.EndPoint, .. extraServers]);
-            Admin = new AdminServer(new IPEndPoint(IPAddress.Loopback, 0), () => StatusJson.Write(Proxy.Proxy.Status()));
+            Admin = new AdminServer(new IPEndPoint(IPAddress.Loopback, 0), Proxy.Proxy.Status);
             Admin.Start();
         }
 

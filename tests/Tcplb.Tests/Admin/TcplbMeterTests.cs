@@ -11,7 +11,7 @@ public class TcplbMeterTests
     {
         using var echo = ScriptedBackend.Echo();
         using var proxy = new TestProxy([echo.EndPoint]);
-        using var meter = new TcplbMeter(() => StatusJson.Write(proxy.Proxy.Status()));
+        using var meter = new TcplbMeter(proxy.Proxy.Status);
         using (var client = await proxy.ConnectAsync())
         {
             await client.SendAsync("x"u8.ToArray());
