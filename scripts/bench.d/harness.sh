@@ -110,8 +110,8 @@ check_targets() {
     local kept=() t why
     for t in "${targets[@]}"; do
         why=""
-        if [[ $t == tcplb* && ! -x $TCPLB_BIN ]]; then
-            why="$TCPLB_BIN not found (run scripts/build)"
+        if [[ $t == tcplb* && ! -x $(tcplb_binary "$t") ]]; then
+            why="$(tcplb_binary "$t") not found (run scripts/build; for tcplb-baseline, set TCPLB_BASELINE_BIN)"
         elif ! start_target "$t" http; then
             why="did not listen on its port within 10 s (see logs/$t.log)"
         elif ! http_probe "$target_port"; then

@@ -43,6 +43,7 @@ tcplb_variant tcplb-1proc      extra   ""                                       
 tcplb_variant tcplb-1engine    extra   DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT=1       "--workers 1"         "one process, one socket engine thread"
 tcplb_variant tcplb-16k        extra   ""                                             "--buffer-size 16384"
 tcplb_variant tcplb-accesslog  extra   ""                                             "--access-log"        "one line per connection to the log file"
+tcplb_variant tcplb-baseline   extra   ""                                             ""                    "the build in TCPLB_BASELINE_BIN: before and after a change, side by side"
 
 ALL_TARGETS+=(haproxy1 haproxy2 haproxy2-splice nginx-stream1 nginx-stream-auto nginx-http)
 DEFAULT_TARGETS+=(haproxy1 haproxy2 haproxy2-splice nginx-stream1 nginx-stream-auto nginx-http)
@@ -58,6 +59,11 @@ TARGET_NOTE+=(
 # Targets that run by default in these workloads only (elsewhere when named by --only or --add): splicing
 # changes nothing for small requests, so HAProxy with splice-auto is a bulk target.
 declare -A DEFAULT_WORKLOADS=([haproxy2-splice]=bulk)
+
+# tcplb_binary NAME — the executable a tcplb target runs.
+tcplb_binary() {
+    if [[ $1 == tcplb-baseline ]]; then echo "$TCPLB_BASELINE_BIN"; else echo "$TCPLB_BIN"; fi
+}
 
 # targets_usage — the targets, for --help.
 targets_usage() {
@@ -240,7 +246,7 @@ target_cmd() {
         tcplb*)
             upstream_addrs "$set" >"$dir/hosts"
             # shellcheck disable=SC2206 # ENV and ARGS are space-separated words
-            CMD=(env ${TCPLB_ENV[$name]} "$TCPLB_BIN" "$port" --hosts "$dir/hosts" ${TCPLB_ARGS[$name]})
+            CMD=(env ${TCPLB_ENV[$name]} "$(tcplb_binary "$name")" "$port" --hosts "$dir/hosts" ${TCPLB_ARGS[$name]})
             ;;
         haproxy*)
             local threads=${name#haproxy} splice=""
@@ -270,7 +276,7 @@ target_cmd() {
 # of the distribution are not counted.
 binary_bytes() {
     case $1 in
-        tcplb*) stat -c %s "$TCPLB_BIN" ;;
+        tcplb*) stat -c %s "$(tcplb_binary "$name")" ;;
         haproxy*) stat -c %s "$(command -v haproxy)" ;;
         nginx-stream*) echo $(($(stat -c %s "$(command -v nginx)") + $(stat -c %s "$NGINX_STREAM_MODULE"))) ;;
         nginx-http) stat -c %s "$(command -v nginx)" ;;
