@@ -63,15 +63,15 @@ internal sealed unsafe partial class BackendState
         }
     }
 
-    public long Connections => Sum(static (ref ServerCounters c) => ref c.Connections);
+    public long Connections => _counters.Sum(static (ref ServerCounters c) => ref c.Connections);
 
-    public long ConnectFailures => Sum(static (ref ServerCounters c) => ref c.ConnectFailures);
+    public long ConnectFailures => _counters.Sum(static (ref ServerCounters c) => ref c.ConnectFailures);
 
     /// <summary>Bytes sent to the server (from clients).</summary>
-    public long BytesSent => Sum(static (ref ServerCounters c) => ref c.BytesSent);
+    public long BytesSent => _counters.Sum(static (ref ServerCounters c) => ref c.BytesSent);
 
     /// <summary>Bytes received from the server (for clients).</summary>
-    public long BytesReceived => Sum(static (ref ServerCounters c) => ref c.BytesReceived);
+    public long BytesReceived => _counters.Sum(static (ref ServerCounters c) => ref c.BytesReceived);
 
     public bool IsAvailable(long now) => Volatile.Read(ref _row->DownUntil) <= now;
 
@@ -214,16 +214,4 @@ internal sealed unsafe partial class BackendState
 
     /// <summary>A time the server came up, as <see cref="ServerRow.UpSince"/> keeps it: never one of the two marks (a fake clock may read 0).</summary>
     private static long Stamp(long now) => now is RampPending or UpSinceStart ? 1 : now;
-
-    private delegate ref long Field(ref ServerCounters counters);
-
-    private long Sum(Field field)
-    {
-        var sum = 0L;
-        for (var w = 0; w < _counters.Count; w++)
-        {
-            sum += Interlocked.Read(ref field(ref _counters[w]));
-        }
-        return sum;
-    }
 }

@@ -11,21 +11,21 @@ internal sealed class ConnectionCounters(StateTable table)
     private readonly PerWorker<WorkerRow> _rows = table.Workers;
 
     /// <summary>Client connections accepted and not yet closed, by every worker.</summary>
-    public long Active => Sum(static (ref WorkerRow r) => ref r.Active);
+    public long Active => _rows.Sum(static (ref WorkerRow r) => ref r.Active);
 
     /// <summary>Client connections this process holds: what its drain waits for.</summary>
     public long ActiveHere => Interlocked.Read(ref _rows.Mine.Active);
 
-    public long Total => Sum(static (ref WorkerRow r) => ref r.Total);
+    public long Total => _rows.Sum(static (ref WorkerRow r) => ref r.Total);
 
     /// <summary>Client connections closed because no server could take them.</summary>
-    public long Rejected => Sum(static (ref WorkerRow r) => ref r.Rejected);
+    public long Rejected => _rows.Sum(static (ref WorkerRow r) => ref r.Rejected);
 
     /// <summary>Client connections closed after waiting the queue timeout for a server below its <c>maxconn</c>.</summary>
-    public long QueueTimeouts => Sum(static (ref WorkerRow r) => ref r.QueueTimeouts);
+    public long QueueTimeouts => _rows.Sum(static (ref WorkerRow r) => ref r.QueueTimeouts);
 
     /// <summary>Client connections reset because their address held <c>--max-conns-per-client</c> already.</summary>
-    public long ClientLimitRejected => Sum(static (ref WorkerRow r) => ref r.ClientLimitRejected);
+    public long ClientLimitRejected => _rows.Sum(static (ref WorkerRow r) => ref r.ClientLimitRejected);
 
     public void Opened()
     {
@@ -50,17 +50,5 @@ internal sealed class ConnectionCounters(StateTable table)
                 Interlocked.Increment(ref mine.ClientLimitRejected);
                 break;
         }
-    }
-
-    private delegate ref long Field(ref WorkerRow row);
-
-    private long Sum(Field field)
-    {
-        var sum = 0L;
-        for (var w = 0; w < _rows.Count; w++)
-        {
-            sum += Interlocked.Read(ref field(ref _rows[w]));
-        }
-        return sum;
     }
 }

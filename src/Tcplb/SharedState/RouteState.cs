@@ -28,18 +28,7 @@ internal sealed unsafe class RouteState
         table.ClaimRoute(nameHash) is var row and >= 0 ? new RouteState(table, row) : new RouteState();
 
     /// <summary>Connections sent to the route since start-up, by every worker.</summary>
-    public long Connections
-    {
-        get
-        {
-            var sum = 0L;
-            for (var w = 0; w < _connections.Count; w++)
-            {
-                sum += Interlocked.Read(ref _connections[w]);
-            }
-            return sum;
-        }
-    }
+    public long Connections => _connections.Sum(static (ref long count) => ref count);
 
     /// <summary>The next turn of the pool's rotation: 0, 1, 2, ... across the whole group.</summary>
     public uint NextTurn() => Interlocked.Increment(ref _row->Turn) - 1;

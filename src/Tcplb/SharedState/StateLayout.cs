@@ -75,14 +75,27 @@ internal readonly unsafe struct StateLayout
 /// <summary>How many rows of each kind a table has; fixed when it is made, and written in its header for the workers that map it.</summary>
 internal readonly record struct StateShape(int Workers, int Servers, int Routes, int Clients);
 
-/// <summary>One row per worker, <c>W</c> of them <c>stride</c> bytes apart; a worker writes <see cref="Mine"/> only.</summary>
+/// <summary>One row per worker, <c>W</c> of them <c>stride</c> bytes apart; a worker writes <see cref="Mine"/> only, readers add them up.</summary>
 internal readonly unsafe struct PerWorker<T>(byte* first, long stride, int count, int own) where T : unmanaged
 {
+    public delegate ref long Field(ref T row);
+
     public int Count => count;
 
     public ref T this[int worker] => ref *(T*)(first + worker * stride);
 
     public ref T Mine => ref this[own];
+
+    /// <summary>The field of every worker's row, added up.</summary>
+    public long Sum(Field field)
+    {
+        var sum = 0L;
+        for (var w = 0; w < count; w++)
+        {
+            sum += Volatile.Read(ref field(ref this[w]));
+        }
+        return sum;
+    }
 }
 
 [StructLayout(LayoutKind.Explicit, Size = StateLayout.HeaderBytes)]
