@@ -3,6 +3,13 @@ namespace Tcplb.Backends;
 /// <summary>What a server's active checks found: the last result, and the runs of passes and failures that move it down and up.</summary>
 internal sealed partial class BackendState
 {
+    /// <summary>
+    /// <see cref="DownUntil"/> of a server that its checks took down (<c>fall</c> failures in a row): only checks
+    /// bring it back, as after <see cref="UntilChecksPass"/>, and <c>--on-down shutdown</c> resets its
+    /// connections. A failed client connect alone never says this, so one refused connect cuts nobody.
+    /// </summary>
+    public const long DownByChecks = UntilChecksPass - 1;
+
     private int _checkPasses;
     private int _checkFailuresInARow;
     private long _checkFailures;
@@ -16,9 +23,14 @@ internal sealed partial class BackendState
 
     public long CheckFailures => Interlocked.Read(ref _checkFailures);
 
+    /// <summary>Whether its checks took it down (and have not brought it back yet).</summary>
+    public bool IsDownByChecks => Volatile.Read(ref _downUntil) == DownByChecks;
+
     /// <summary>
     /// Records a check. <paramref name="fall"/> failures in a row take an up server down; <paramref name="rise"/>
-    /// passes in a row bring a down server back (however it went down). Returns the change it made, if any.
+    /// passes in a row bring a down server back (however it went down). A server a failed connect took down is
+    /// marked <see cref="DownByChecks"/> too once <paramref name="fall"/> checks in a row fail, without a second
+    /// change. Returns the change it made, if any.
     /// </summary>
     public HealthChange RecordCheck(CheckOutcome outcome, long ticks, long now, int fall, int rise)
     {
@@ -44,13 +56,13 @@ internal sealed partial class BackendState
                 return HealthChange.Up;
             }
             _checkPasses = 0;
-            if (down || ++_checkFailuresInARow < fall)
+            if (_downUntil == DownByChecks || ++_checkFailuresInARow < fall)
             {
                 return HealthChange.None;
             }
             _checkFailuresInARow = 0;
-            Volatile.Write(ref _downUntil, UntilChecksPass);
-            return HealthChange.Down;
+            Volatile.Write(ref _downUntil, DownByChecks);
+            return down ? HealthChange.None : HealthChange.Down;
         }
     }
 }

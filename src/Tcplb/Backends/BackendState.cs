@@ -122,7 +122,7 @@ internal sealed partial class BackendState
         lock (_health)
         {
             _failures++;
-            if (_downUntil == UntilChecksPass)
+            if (_downUntil >= DownByChecks)
             {
                 return false;
             }

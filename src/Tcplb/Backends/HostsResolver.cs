@@ -9,7 +9,8 @@ namespace Tcplb.Backends;
 /// Turns hosts-file entries into servers, one per resolved address. A name that does not resolve is a
 /// warning, not an error: it keeps the addresses it last resolved to (none at start-up) and is tried
 /// again at the next resolution. The same address listed twice is one server with the weights added, the
-/// routes of both lines, and the <c>maxconn</c> limits added (unless a line has none).
+/// routes of both lines, and the <c>maxconn</c> limits added (unless a line has none); the first line's
+/// <c>check-port</c> counts.
 /// </summary>
 internal sealed class HostsResolver(Log log, Func<string, IPAddress[]> lookup)
 {
@@ -45,7 +46,11 @@ internal sealed class HostsResolver(Log log, Func<string, IPAddress[]> lookup)
                 found.Add((endPoint, entry, entry.Weight, [.. routes], entry.MaxConnections));
             }
         }
-        return found.ConvertAll(s => new Backend(s.EndPoint, s.Entry.Address, s.Weight, s.Routes) { MaxConnections = s.MaxConnections });
+        return found.ConvertAll(s => new Backend(s.EndPoint, s.Entry.Address, s.Weight, s.Routes)
+        {
+            MaxConnections = s.MaxConnections,
+            CheckPort = s.Entry.CheckPort,
+        });
     }
 
     private IPAddress[] AddressesOf(HostEntry entry)

@@ -8,6 +8,7 @@ internal sealed class ConnectionCounters
     private long _rejected;
     private long _queueTimeouts;
     private long _clientLimitRejected;
+    private long _serverDownResets;
 
     /// <summary>Client connections accepted and not yet closed.</summary>
     public long Active => Interlocked.Read(ref _active);
@@ -22,6 +23,9 @@ internal sealed class ConnectionCounters
 
     /// <summary>Client connections reset because their address held <c>--max-conns-per-client</c> already.</summary>
     public long ClientLimitRejected => Interlocked.Read(ref _clientLimitRejected);
+
+    /// <summary>Client connections reset because checks took their server down (<c>--on-down shutdown</c>).</summary>
+    public long ServerDownResets => Interlocked.Read(ref _serverDownResets);
 
     public void Opened()
     {
@@ -42,6 +46,9 @@ internal sealed class ConnectionCounters
                 break;
             case CloseReason.ClientLimit:
                 Interlocked.Increment(ref _clientLimitRejected);
+                break;
+            case CloseReason.ServerDown:
+                Interlocked.Increment(ref _serverDownResets);
                 break;
         }
     }

@@ -26,6 +26,7 @@ internal sealed class Proxy : IDisposable
     private readonly TimeProvider _time;
     private readonly long _createdAt;
     private readonly int _worker;
+    private readonly int _defaultCheckPort;
 
     /// <param name="listener">A listening socket to accept from (a worker's share of the port); by default the port of <paramref name="settings"/> is bound.</param>
     /// <param name="worker">Which worker process this is; 0 for the first, or the only one.</param>
@@ -33,6 +34,7 @@ internal sealed class Proxy : IDisposable
         Socket? listener = null, int worker = 0)
     {
         _worker = worker;
+        _defaultCheckPort = settings.CheckPort;
         _time = time;
         _createdAt = time.GetTimestamp();
         var slab = BufferSlab.ForConnections(settings.MaxConnections, settings.BufferSize);
@@ -110,6 +112,7 @@ internal sealed class Proxy : IDisposable
             QueueLength = QueueLength(),
             QueueTimeouts = Connections.QueueTimeouts,
             ClientLimitRejected = Connections.ClientLimitRejected,
+            ServerDownResets = Connections.ServerDownResets,
             Slices = slab.Capacity,
             SlicesInUse = _sessions.InUse,
             SliceBytes = slab.SliceSize,
@@ -151,7 +154,7 @@ internal sealed class Proxy : IDisposable
             Weight = server.Weight,
             Routes = server.Routes,
             Up = up,
-            CooldownLeft = up || state.DownUntil == BackendState.UntilChecksPass ? TimeSpan.Zero : _time.Span(state.DownUntil - now),
+            CooldownLeft = up || state.DownUntil >= BackendState.DownByChecks ? TimeSpan.Zero : _time.Span(state.DownUntil - now),
             ConsecutiveFailures = state.ConsecutiveFailures,
             Active = state.Active,
             Connections = state.Connections,
@@ -159,6 +162,7 @@ internal sealed class Proxy : IDisposable
             BytesSent = state.BytesSent,
             BytesReceived = state.BytesReceived,
             MaxConnections = server.MaxConnections,
+            CheckPort = server.CheckPortOr(_defaultCheckPort),
             LastCheck = CheckOutcomeNames.Of(state.LastCheck),
             LastCheckTime = _time.Span(state.LastCheckTicks),
             CheckFailures = state.CheckFailures,
