@@ -7,13 +7,7 @@ namespace Tcplb.Tests.Integration;
 /// <summary>Active checks on real sockets: servers are taken out and brought back with no client traffic.</summary>
 public class HealthCheckTests
 {
-    private static readonly Tcplb.Configuration.Settings Checks = new()
-    {
-        CheckInterval = TimeSpan.FromMilliseconds(100),
-        CheckTimeout = TimeSpan.FromSeconds(1), // generous: a check slowed by a busy machine must not read as a timeout
-        CheckFall = 2,
-        CheckRise = 2,
-    };
+    private static readonly Tcplb.Configuration.Settings Checks = FastChecks.Settings;
 
     [Fact]
     public async Task SendExpect_ServerThatAcceptsButNeverAnswers_IsTakenOut_WithoutAnyClient()
