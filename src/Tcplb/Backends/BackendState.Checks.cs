@@ -8,7 +8,7 @@ internal sealed partial class BackendState
     /// bring it back, as after <see cref="UntilChecksPass"/>, and <c>--on-down shutdown</c> resets its
     /// connections. A failed client connect alone never says this, so one refused connect cuts nobody.
     /// </summary>
-    public const long DownByChecks = UntilChecksPass - 1;
+    public const long DownByChecks = long.MaxValue;
 
     private int _checkPasses;
     private int _checkFailuresInARow;

@@ -9,8 +9,11 @@ namespace Tcplb.Backends;
 /// </summary>
 internal sealed partial class BackendState
 {
-    /// <summary><see cref="DownUntil"/> of a server that only active checks bring back.</summary>
-    public const long UntilChecksPass = long.MaxValue;
+    /// <summary>
+    /// <see cref="DownUntil"/> of a server that only active checks bring back (a client's connect failed). One below
+    /// <see cref="DownByChecks"/>, so that a last resort prefers it to a server its checks found down.
+    /// </summary>
+    public const long UntilChecksPass = long.MaxValue - 1;
 
     private const long UpSinceStart = 0;
     private const long RampPending = -1;
@@ -122,7 +125,7 @@ internal sealed partial class BackendState
         lock (_health)
         {
             _failures++;
-            if (_downUntil >= DownByChecks)
+            if (_downUntil >= UntilChecksPass)
             {
                 return false;
             }

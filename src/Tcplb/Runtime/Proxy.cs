@@ -154,7 +154,7 @@ internal sealed class Proxy : IDisposable
             Weight = server.Weight,
             Routes = server.Routes,
             Up = up,
-            CooldownLeft = up || state.DownUntil >= BackendState.DownByChecks ? TimeSpan.Zero : _time.Span(state.DownUntil - now),
+            CooldownLeft = up || state.DownUntil >= BackendState.UntilChecksPass ? TimeSpan.Zero : _time.Span(state.DownUntil - now),
             ConsecutiveFailures = state.ConsecutiveFailures,
             Active = state.Active,
             Connections = state.Connections,
