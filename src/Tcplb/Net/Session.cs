@@ -137,7 +137,7 @@ internal sealed partial class Session
             case State.Queued:
                 ExpireQueued(now);
                 break;
-            case State.Relaying:
+            case State.Relaying when _context.IdleTimeoutTicks > 0 || _context.ResetOnServerDown:
                 var generation = _close.Generation; // read before the activity stamp: a later connection has a fresh one
                 if (_context.ResetOnServerDown && _backend is { } backend && backend.State.IsDownByChecks)
                 {
