@@ -78,7 +78,8 @@ internal static partial class Program
         {
             var routes = server.Routes is [ServerNames.DefaultRoute] ? "" : $" routes={string.Join(',', server.Routes)}";
             var maxConn = server.MaxConnections > 0 ? $" maxconn={server.MaxConnections}" : "";
-            output.WriteLine($"{server.Name} host={server.Host} weight={server.Weight}{maxConn}{routes}");
+            var checkPort = server.CheckPortOr(settings.CheckPort) is var port && port != server.EndPoint.Port ? $" check-port={port}" : "";
+            output.WriteLine($"{server.Name} host={server.Host} weight={server.Weight}{maxConn}{checkPort}{routes}");
         }
         foreach (var entry in entries)
         {

@@ -34,6 +34,7 @@ internal static class StatusJson
                 json.WriteString("state", server.Up ? "up" : "down");
                 json.WriteNumber("cooldown_seconds", Math.Round(server.CooldownLeft.TotalSeconds, 1));
                 json.WriteString("check", server.LastCheck);
+                json.WriteNumber("check_port", server.CheckPort);
                 WriteFigures(json, MetricCatalogue.Server, server);
                 json.WriteEndObject();
             }

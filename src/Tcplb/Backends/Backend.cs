@@ -36,6 +36,15 @@ internal sealed class Backend
     /// <summary>The <c>maxconn=</c> limit: connections it takes at once (connecting or open); 0 when it has none.</summary>
     public int MaxConnections { get; init; }
 
+    /// <summary>The <c>check-port=</c> of its hosts line: where active checks connect; 0 when it has none.</summary>
+    public int CheckPort { get; init; }
+
+    /// <summary><see cref="Host"/> without its port: <c>backend</c>, <c>10.0.0.1</c>, <c>[::1]</c>.</summary>
+    public string HostName => Host.LastIndexOf(':') is var colon and > 0 ? Host[..colon] : Host;
+
+    /// <summary>Where checks connect: its <c>check-port=</c>, else <paramref name="defaultPort"/> (<c>--check-port</c>) unless 0, else its own port.</summary>
+    public int CheckPortOr(int defaultPort) => CheckPort != 0 ? CheckPort : defaultPort != 0 ? defaultPort : EndPoint.Port;
+
     /// <summary>
     /// The routes it serves: <c>sni=</c> names of its hosts lines, and <see cref="ServerNames.DefaultRoute"/> when a
     /// line without <c>sni=</c> lists it.
@@ -50,10 +59,14 @@ internal sealed class Backend
 
     /// <summary>Whether <paramref name="other"/> (the same address in a newer list) has the same settings.</summary>
     public bool HasSameSettings(Backend other) =>
-        Weight == other.Weight && Host == other.Host && MaxConnections == other.MaxConnections && Routes.AsSpan().SequenceEqual(other.Routes);
+        Weight == other.Weight && Host == other.Host && MaxConnections == other.MaxConnections && CheckPort == other.CheckPort && Routes.AsSpan().SequenceEqual(other.Routes);
 
     /// <summary>The entry for a newer list: <paramref name="fresh"/>'s settings, this entry's state.</summary>
-    public Backend WithSettingsOf(Backend fresh) => new(EndPoint, fresh.Host, fresh.Weight, fresh.Routes, State) { MaxConnections = fresh.MaxConnections };
+    public Backend WithSettingsOf(Backend fresh) => new(EndPoint, fresh.Host, fresh.Weight, fresh.Routes, State)
+    {
+        MaxConnections = fresh.MaxConnections,
+        CheckPort = fresh.CheckPort,
+    };
 
     /// <summary>
     /// The entries of a newer list: a server whose address is in <paramref name="current"/> keeps its state

@@ -14,8 +14,11 @@ namespace Tcplb.Backends;
 /// </summary>
 internal sealed unsafe partial class BackendState
 {
-    /// <summary><see cref="DownUntil"/> of a server that only active checks bring back.</summary>
-    public const long UntilChecksPass = long.MaxValue;
+    /// <summary>
+    /// <see cref="DownUntil"/> of a server that only active checks bring back (a client's connect failed). One below
+    /// <see cref="DownByChecks"/>, so that a last resort prefers it to a server its checks found down.
+    /// </summary>
+    public const long UntilChecksPass = long.MaxValue - 1;
 
     // UpSince of a row: 0 (as a new row is) until a pick first sees the server, then when it came up; or up since the start.
     private const long RampPending = 0;
@@ -164,7 +167,7 @@ internal sealed unsafe partial class BackendState
         using (SharedLock.Hold(&_row->Lock))
         {
             _row->Failures++;
-            if (_row->DownUntil == UntilChecksPass)
+            if (_row->DownUntil >= UntilChecksPass)
             {
                 return false;
             }

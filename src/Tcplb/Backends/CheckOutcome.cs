@@ -9,7 +9,7 @@ internal enum CheckOutcome
     Timeout,
     Refused,
 
-    /// <summary>The answer did not begin with the expected bytes.</summary>
+    /// <summary>The expected bytes were not in the answer, or an HTTP check's answer was no HTTP status line.</summary>
     Mismatch,
 
     /// <summary>The server closed the connection before the expected bytes came.</summary>
@@ -17,6 +17,9 @@ internal enum CheckOutcome
     Reset,
     Unreachable,
     Error,
+
+    /// <summary>An HTTP check's status was not one accepted.</summary>
+    Status,
 }
 
 internal static class CheckOutcomeNames
@@ -31,6 +34,7 @@ internal static class CheckOutcomeNames
         CheckOutcome.Closed => "closed",
         CheckOutcome.Reset => "reset",
         CheckOutcome.Unreachable => "unreachable",
+        CheckOutcome.Status => "status",
         _ => "error",
     };
 }

@@ -10,7 +10,8 @@ namespace Tcplb.Backends;
 /// Turns hosts-file entries into servers, one per resolved address. A name that does not resolve is a
 /// warning, not an error: it keeps the addresses it last resolved to (none at start-up) and is tried
 /// again at the next resolution. The same address listed twice is one server with the weights added, the
-/// routes of both lines, and the <c>maxconn</c> limits added (unless a line has none).
+/// routes of both lines, and the <c>maxconn</c> limits added (unless a line has none); the first line's
+/// <c>check-port</c> counts.
 /// </summary>
 /// <param name="table">Where each server's state lives, shared by the worker processes; null: each server has its own.</param>
 internal sealed class HostsResolver(Log log, Func<string, IPAddress[]> lookup, StateTable? table = null)
@@ -50,6 +51,7 @@ internal sealed class HostsResolver(Log log, Func<string, IPAddress[]> lookup, S
         return found.ConvertAll(s => new Backend(s.EndPoint, s.Entry.Address, s.Weight, s.Routes, table is null ? null : BackendState.For(table, s.EndPoint))
         {
             MaxConnections = s.MaxConnections,
+            CheckPort = s.Entry.CheckPort,
         });
     }
 

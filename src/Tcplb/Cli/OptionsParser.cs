@@ -35,6 +35,10 @@ internal static class OptionsParser
         new("--check-timeout", "TCPLB_CHECK_TIMEOUT", true, (o, v, w) => o with { CheckTimeout = Positive(Duration.Parse(v, w), v, w) }),
         new("--check-send", "TCPLB_CHECK_SEND", true, (o, v, w) => o with { CheckSend = EscapedBytes.Parse(v, w) }),
         new("--check-expect", "TCPLB_CHECK_EXPECT", true, (o, v, w) => o with { CheckExpect = EscapedBytes.Parse(v, w) }),
+        new("--check-port", "TCPLB_CHECK_PORT", true, (o, v, w) => o with { CheckPort = Integer(v, w, 1, 65535) }),
+        new("--check-http", "TCPLB_CHECK_HTTP", true, (o, v, w) => o with { CheckHttpPath = HttpCheckOptions.ParsePath(v, w) }),
+        new("--check-http-status", "TCPLB_CHECK_HTTP_STATUS", true, (o, v, w) => o with { CheckHttpStatuses = HttpCheckOptions.ParseStatuses(v, w) }),
+        new("--on-down", "TCPLB_ON_DOWN", true, (o, v, w) => o with { ResetOnServerDown = ParseOnDown(v, w) }),
         new("--check-fall", "TCPLB_CHECK_FALL", true, (o, v, w) => o with { CheckFall = Integer(v, w, 1, 100) }),
         new("--check-rise", "TCPLB_CHECK_RISE", true, (o, v, w) => o with { CheckRise = Integer(v, w, 1, 100) }),
         new("--slow-start", "TCPLB_SLOW_START", true, (o, v, w) => o with { SlowStart = Duration.Parse(v, w) }),
@@ -119,12 +123,36 @@ internal static class OptionsParser
         {
             throw new ConfigException("--check-send needs --check-expect (the answer a healthy server gives)");
         }
-        if (options.CheckInterval == TimeSpan.Zero && (options.CheckExpect is not null || options.CheckTimeout is not null))
+        if (options.CheckHttpPath is not null && options.CheckSend is not null)
         {
-            throw new ConfigException($"{(options.CheckExpect is not null ? "--check-expect" : "--check-timeout")} needs --check-interval (checks are off)");
+            throw new ConfigException("--check-http cannot be combined with --check-send (the HTTP check sends its own request)");
+        }
+        if (options.CheckHttpStatuses is not null && options.CheckHttpPath is null)
+        {
+            throw new ConfigException("--check-http-status needs --check-http");
+        }
+        if (options.CheckInterval == TimeSpan.Zero && NeedsChecks(options) is { } option)
+        {
+            throw new ConfigException($"{option} needs --check-interval (checks are off)");
         }
         return options;
     }
+
+    /// <summary>The first option given that only means something with active checks on.</summary>
+    private static string? NeedsChecks(Settings options) =>
+        options.CheckExpect is not null ? "--check-expect"
+        : options.CheckTimeout is not null ? "--check-timeout"
+        : options.CheckHttpPath is not null ? "--check-http"
+        : options.CheckPort != 0 ? "--check-port"
+        : options.ResetOnServerDown ? "--on-down shutdown"
+        : null;
+
+    private static bool ParseOnDown(string text, string what) => text switch
+    {
+        "keep" => false,
+        "shutdown" => true,
+        _ => throw new ConfigException($"{what}: '{HostsFile.Printable(text)}' must be keep or shutdown"),
+    };
 
     private static int ParsePort(string text) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535

@@ -13,7 +13,8 @@ internal static class Usage
                tcplb --help | --version | --probe ADDR:PORT
 
         Listens on PORT (IPv4 and IPv6) and spreads connections over the servers
-        in the hosts file, one HOST:PORT per line (optional weight=N, maxconn=N; # comments).
+        in the hosts file, one HOST:PORT per line (optional weight=N, maxconn=N,
+        check-port=N; # comments).
         Lines with sni=NAME[,NAME] (exact or *.domain) serve TLS clients asking for
         those names; the other lines serve everyone else. TLS is never decrypted.
 
@@ -38,7 +39,11 @@ internal static class Usage
           --check-interval DUR     TCPLB_CHECK_INTERVAL    check every server this often, +-10% (0: off)
           --check-timeout DUR      TCPLB_CHECK_TIMEOUT     limit per check (the connect timeout)
           --check-send STR         TCPLB_CHECK_SEND        send this after connecting (escapes \r \n \t \\ \xHH)
-          --check-expect STR       TCPLB_CHECK_EXPECT      pass only if the answer begins with this
+          --check-expect STR       TCPLB_CHECK_EXPECT      pass only if the answer holds this (first 16K)
+          --check-port N           TCPLB_CHECK_PORT        check this port (the server's; hosts check-port=N wins)
+          --check-http PATH        TCPLB_CHECK_HTTP        HTTP check: GET PATH, pass on 2xx/3xx (not with --check-send)
+          --check-http-status LIST TCPLB_CHECK_HTTP_STATUS statuses that pass instead, such as 200,204
+          --on-down keep|shutdown  TCPLB_ON_DOWN           reset a server's connections when checks take it down (keep)
           --check-fall N           TCPLB_CHECK_FALL        failed checks in a row that mark a server down (3)
           --check-rise N           TCPLB_CHECK_RISE        passed checks in a row that mark it up again (2)
           --slow-start DUR         TCPLB_SLOW_START        a server that comes up ramps from 1/10 of its weight (0: off)

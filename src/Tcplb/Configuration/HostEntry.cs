@@ -8,6 +8,9 @@ internal sealed record HostEntry(string Host, int Port, int Weight, int Line)
     /// <summary>The <c>maxconn=</c> limit: connections the server takes at once; 0 when it has none.</summary>
     public int MaxConnections { get; init; }
 
+    /// <summary>The <c>check-port=</c>: where active checks of the server connect; 0 when it has none.</summary>
+    public int CheckPort { get; init; }
+
     /// <summary>The <c>sni=</c> names (<see cref="Configuration.ServerNames"/>); empty for a line of the default pool.</summary>
     public IReadOnlyList<string> ServerNames { get; init; } = [];
 

@@ -5,7 +5,8 @@ namespace Tcplb.Configuration;
 
 /// <summary>
 /// Parses the hosts file: one server per line as <c>HOST:PORT</c>, <c>IPv4:PORT</c> or <c>[IPv6]:PORT</c>,
-/// optionally followed by the words of <see cref="Words"/> (<c>weight=N</c>, <c>maxconn=N</c>, <c>sni=NAME[,NAME]</c>);
+/// optionally followed by the words of <see cref="Words"/> (<c>weight=N</c>, <c>maxconn=N</c>, <c>sni=NAME[,NAME]</c>,
+/// <c>check-port=N</c>);
 /// <c>#</c> starts a comment; blank lines are skipped.
 /// Errors read <c>hosts:3: port 99999 out of range</c>.
 /// </summary>
@@ -21,6 +22,7 @@ internal static class HostsFile
         new("weight", "weight=N", (entry, value) => entry with { Weight = ParseWeight(value) }),
         new("maxconn", "maxconn=N", (entry, value) => entry with { MaxConnections = ParseMaxConnections(value) }),
         new("sni", "sni=NAME[,NAME]", (entry, value) => entry with { ServerNames = ServerNames.Parse(value) }),
+        new("check-port", "check-port=N", (entry, value) => entry with { CheckPort = ParseCheckPort(value) }),
     ];
 
     public static IReadOnlyList<HostEntry> Load(string path)
@@ -107,6 +109,11 @@ internal static class HostsFile
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit is >= 1 and <= MaxConnectionsLimit
             ? limit
             : throw new ConfigException($"maxconn '{Printable(value)}' must be a whole number from 1 to {MaxConnectionsLimit}");
+
+    private static int ParseCheckPort(string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535
+            ? port
+            : throw new ConfigException($"check-port '{Printable(value)}' must be a port number from 1 to 65535");
 
     private static (string Host, int Port) ParseAddress(string address, int lineNumber, string fileName)
     {

@@ -33,6 +33,18 @@ internal sealed record Settings
 
     public byte[]? CheckSend { get; init; }
     public byte[]? CheckExpect { get; init; }
+    /// <summary>Where checks connect unless a server's <c>check-port=</c> says otherwise; 0: the server's own port.</summary>
+    public int CheckPort { get; init; }
+
+    /// <summary>The path of the HTTP check (<c>--check-http</c>); null: a TCP or send/expect check.</summary>
+    public string? CheckHttpPath { get; init; }
+
+    /// <summary>The statuses an HTTP check accepts; null: any 2xx or 3xx.</summary>
+    public int[]? CheckHttpStatuses { get; init; }
+
+    /// <summary><c>--on-down shutdown</c>: reset the connections of a server when its checks take it down.</summary>
+    public bool ResetOnServerDown { get; init; }
+
     public int CheckFall { get; init; } = 3;
     public int CheckRise { get; init; } = 2;
 

@@ -1,19 +1,22 @@
+using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using Tcplb.Backends;
 using Tcplb.Infrastructure;
 
 namespace Tcplb.Health;
 
 /// <summary>
-/// The active check of one server address: a TCP connect, then, for a send/expect check, the bytes to send and
-/// the first bytes of the answer compared with those expected. One check at a time; the checker's tick starts
-/// it and ends it at its deadline (by closing its socket, which fails whatever it awaits). A check never takes
-/// a slab slice and is never counted as a client connection.
+/// The active check of one server address: a TCP connect to its check port, then, for a send/expect or HTTP
+/// check, the request and the answer judged by <see cref="CheckAnswer"/> as it comes (at most
+/// <see cref="CheckAnswer.MaxLength"/> bytes). One check at a time; the checker's tick starts it and ends it at
+/// its deadline (by closing its socket, which fails whatever it awaits). A check never takes a slab slice and
+/// is never counted as a client connection.
 /// </summary>
 /// <remarks>Threading: started and expired from the timeout thread; its steps continue on socket completions.</remarks>
 internal sealed class Probe(Backend server, CheckPlan plan, Action<Probe, CheckOutcome, long> finished)
 {
-    private readonly byte[] _answer = new byte[plan.Expect?.Length ?? 0];
+    private readonly byte[] _answer = plan.ReadsAnswer ? new byte[CheckAnswer.MaxLength] : [];
     private Socket? _socket;
     private long _deadline;
     private volatile bool _running;
@@ -47,7 +50,8 @@ internal sealed class Probe(Backend server, CheckPlan plan, Action<Probe, CheckO
 
     private async Task Run(long startedAt)
     {
-        var endPoint = Server.EndPoint;
+        var server = Server;
+        var endPoint = new IPEndPoint(server.EndPoint.Address, plan.PortOf(server));
         CheckOutcome outcome;
         try
         {
@@ -56,11 +60,11 @@ internal sealed class Probe(Backend server, CheckPlan plan, Action<Probe, CheckO
             var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             Volatile.Write(ref _socket, socket);
             await socket.ConnectAsync(endPoint).ConfigureAwait(false);
-            if (plan.Send is { } send)
+            if (plan.RequestFor(server) is { } request)
             {
-                await socket.SendAsync(send, SocketFlags.None).ConfigureAwait(false);
+                await socket.SendAsync(request, SocketFlags.None).ConfigureAwait(false);
             }
-            outcome = plan.Expect is { } expect ? await ReadAnswer(socket, expect).ConfigureAwait(false) : CheckOutcome.Passed;
+            outcome = plan.ReadsAnswer ? await ReadAnswer(socket).ConfigureAwait(false) : CheckOutcome.Passed;
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
@@ -75,24 +79,24 @@ internal sealed class Probe(Backend server, CheckPlan plan, Action<Probe, CheckO
         finished(this, _timedOut ? CheckOutcome.Timeout : outcome, took);
     }
 
-    /// <summary>Reads until the answer holds as many bytes as expected (or differs, or ends) and compares.</summary>
-    private async Task<CheckOutcome> ReadAnswer(Socket socket, byte[] expect)
+    /// <summary>Reads until the answer decides the check, fills the buffer (a failure), or ends.</summary>
+    private async Task<CheckOutcome> ReadAnswer(Socket socket)
     {
         var filled = 0;
-        while (filled < expect.Length)
+        while (filled < _answer.Length)
         {
             var n = await socket.ReceiveAsync(_answer.AsMemory(filled), SocketFlags.None).ConfigureAwait(false);
             if (n == 0)
             {
-                return CheckOutcome.Closed;
-            }
-            if (!_answer.AsSpan(filled, n).SequenceEqual(expect.AsSpan(filled, n)))
-            {
-                return CheckOutcome.Mismatch;
+                return filled == 0 ? CheckOutcome.Closed : CheckOutcome.Mismatch;
             }
             filled += n;
+            if (CheckAnswer.Judge(_answer.AsSpan(0, filled), plan.Expect, plan.HttpPath is not null, plan.HttpStatuses) is { } outcome)
+            {
+                return outcome;
+            }
         }
-        return CheckOutcome.Passed;
+        return CheckOutcome.Mismatch;
     }
 
     private static CheckOutcome Classify(SocketError error) => error switch
@@ -106,9 +110,36 @@ internal sealed class Probe(Backend server, CheckPlan plan, Action<Probe, CheckO
     };
 }
 
-/// <summary>What every check does, from the settings: the limit in clock ticks, and the bytes to send and expect.</summary>
+/// <summary>
+/// What every check does, from the settings: the limit in clock ticks, the default check port, the bytes to send
+/// (or the HTTP request's path) and what the answer must hold.
+/// </summary>
 internal sealed record CheckPlan(TimeProvider Time, long TimeoutTicks, byte[]? Send, byte[]? Expect)
 {
+    /// <summary><c>--check-port</c>; 0: each server's own port (unless its <c>check-port=</c> says otherwise).</summary>
+    public int Port { get; init; }
+
+    public string? HttpPath { get; init; }
+
+    /// <summary>The statuses an HTTP check accepts; null: any 2xx or 3xx.</summary>
+    public int[]? HttpStatuses { get; init; }
+
+    public bool ReadsAnswer => Expect is not null || HttpPath is not null;
+
+    public int PortOf(Backend server) => server.CheckPortOr(Port);
+
+    /// <summary>The bytes a check of <paramref name="server"/> sends first, if any; an HTTP request names the server's host.</summary>
+    public byte[]? RequestFor(Backend server) =>
+        HttpPath is null
+            ? Send
+            : Encoding.ASCII.GetBytes(
+                $"GET {HttpPath} HTTP/1.1\r\nHost: {server.HostName}:{PortOf(server)}\r\nConnection: close\r\nUser-Agent: tcplb-check\r\n\r\n");
+
     public static CheckPlan From(Configuration.Settings settings, TimeProvider time) =>
-        new(time, time.Ticks(settings.EffectiveCheckTimeout), settings.CheckSend, settings.CheckExpect);
+        new(time, time.Ticks(settings.EffectiveCheckTimeout), settings.CheckSend, settings.CheckExpect)
+        {
+            Port = settings.CheckPort,
+            HttpPath = settings.CheckHttpPath,
+            HttpStatuses = settings.CheckHttpStatuses,
+        };
 }

@@ -31,4 +31,7 @@ internal enum CloseReason
 
     /// <summary>The client's address already held <c>--max-conns-per-client</c> connections.</summary>
     ClientLimit,
+
+    /// <summary>Its server's checks took it down, and <c>--on-down shutdown</c> resets such connections.</summary>
+    ServerDown,
 }

@@ -27,6 +27,9 @@ internal sealed class ConnectionCounters(StateTable table)
     /// <summary>Client connections reset because their address held <c>--max-conns-per-client</c> already.</summary>
     public long ClientLimitRejected => _rows.Sum(static (ref WorkerRow r) => ref r.ClientLimitRejected);
 
+    /// <summary>Client connections reset because checks took their server down (<c>--on-down shutdown</c>).</summary>
+    public long ServerDownResets => _rows.Sum(static (ref WorkerRow r) => ref r.ServerDownResets);
+
     public void Opened()
     {
         ref var mine = ref _rows.Mine;
@@ -48,6 +51,9 @@ internal sealed class ConnectionCounters(StateTable table)
                 break;
             case CloseReason.ClientLimit:
                 Interlocked.Increment(ref mine.ClientLimitRejected);
+                break;
+            case CloseReason.ServerDown:
+                Interlocked.Increment(ref mine.ServerDownResets);
                 break;
         }
     }

@@ -123,7 +123,7 @@ internal sealed partial class Session
         }
     }
 
-    /// <summary>Run by the timeout thread every tick: connect deadlines and the idle timeout.</summary>
+    /// <summary>Run by the timeout thread every tick: connect deadlines, the idle timeout and <c>--on-down shutdown</c>.</summary>
     public void CheckTimeouts(long now)
     {
         switch ((State)Volatile.Read(ref _state))
@@ -137,9 +137,14 @@ internal sealed partial class Session
             case State.Queued:
                 ExpireQueued(now);
                 break;
-            case State.Relaying when _context.IdleTimeoutTicks > 0:
+            case State.Relaying when _context.IdleTimeoutTicks > 0 || _context.ResetOnServerDown:
                 var generation = _close.Generation; // read before the activity stamp: a later connection has a fresh one
-                if (now - Volatile.Read(ref _lastActivity) > _context.IdleTimeoutTicks)
+                if (_context.ResetOnServerDown && _backend is { } backend && backend.State.IsDownByChecks)
+                {
+                    // A reset, as HAProxy's shutdown-sessions: the client learns at once and reconnects (to another server).
+                    Abort(CloseReason.ServerDown, reset: true, generation);
+                }
+                else if (_context.IdleTimeoutTicks > 0 && now - Volatile.Read(ref _lastActivity) > _context.IdleTimeoutTicks)
                 {
                     Abort(CloseReason.Idle, reset: false, generation);
                 }
@@ -254,6 +259,7 @@ internal sealed partial class Session
         CloseReason.Shutdown => "shutdown",
         CloseReason.QueueTimeout => "queue-timeout",
         CloseReason.ClientLimit => "client-limit",
+        CloseReason.ServerDown => "server-down",
         _ => "none",
     };
 

@@ -24,6 +24,7 @@ internal sealed class SessionContext
         AccessLog = settings.AccessLog;
         HashClients = settings.Balance == BalancePolicy.SourceHash;
         QueueTimeoutTicks = time.Ticks(settings.QueueTimeout);
+        ResetOnServerDown = settings.ResetOnServerDown;
         ClientLimit = settings.MaxConnectionsPerClient > 0 ? new ClientLimit(settings.MaxConnectionsPerClient, table, log, time) : null;
     }
 
@@ -58,6 +59,9 @@ internal sealed class SessionContext
 
     /// <summary>How long a client may wait for a server below its <c>maxconn</c>.</summary>
     public long QueueTimeoutTicks { get; }
+
+    /// <summary><c>--on-down shutdown</c>: the timeout thread resets the connections of servers their checks took down.</summary>
+    public bool ResetOnServerDown { get; }
 
     /// <summary>Connections per client address; null without <c>--max-conns-per-client</c>.</summary>
     public ClientLimit? ClientLimit { get; }

@@ -27,6 +27,7 @@ internal sealed class Proxy : IDisposable
     private readonly TimeoutThread _timeouts;
     private readonly TimeProvider _time;
     private readonly StateTable _table;
+    private readonly int _defaultCheckPort;
 
     /// <param name="listener">A listening socket to accept from (a worker's share of the port); by default the port of <paramref name="settings"/> is bound.</param>
     /// <param name="table">
@@ -36,6 +37,7 @@ internal sealed class Proxy : IDisposable
     public Proxy(Settings settings, IReadOnlyList<Backend> servers, Log log, TimeProvider time, Random random, IPAddress? bindAddress = null,
         Socket? listener = null, StateTable? table = null)
     {
+        _defaultCheckPort = settings.CheckPort;
         _time = time;
         _table = table ?? StateTable.Create(1, ClientRoom(settings), time.GetTimestamp(), shareable: false);
         var slab = BufferSlab.ForConnections(settings.MaxConnections, settings.BufferSize);
@@ -136,6 +138,7 @@ internal sealed class Proxy : IDisposable
             QueueLength = queued,
             QueueTimeouts = Connections.QueueTimeouts,
             ClientLimitRejected = Connections.ClientLimitRejected,
+            ServerDownResets = Connections.ServerDownResets,
             Slices = slices,
             SlicesInUse = slicesInUse,
             SliceBytes = _context.Slab.SliceSize,
@@ -196,7 +199,7 @@ internal sealed class Proxy : IDisposable
             Weight = server.Weight,
             Routes = server.Routes,
             Up = up,
-            CooldownLeft = up || state.DownUntil == BackendState.UntilChecksPass ? TimeSpan.Zero : _time.Span(state.DownUntil - now),
+            CooldownLeft = up || state.DownUntil >= BackendState.UntilChecksPass ? TimeSpan.Zero : _time.Span(state.DownUntil - now),
             ConsecutiveFailures = state.ConsecutiveFailures,
             Active = state.Active,
             Connections = state.Connections,
@@ -204,6 +207,7 @@ internal sealed class Proxy : IDisposable
             BytesSent = state.BytesSent,
             BytesReceived = state.BytesReceived,
             MaxConnections = server.MaxConnections,
+            CheckPort = server.CheckPortOr(_defaultCheckPort),
             LastCheck = CheckOutcomeNames.Of(state.LastCheck),
             LastCheckTime = _time.Span(state.LastCheckTicks),
             CheckFailures = state.CheckFailures,

@@ -20,6 +20,9 @@ internal sealed class ProxyStatus
 
     public long QueueTimeouts { get; init; }
     public long ClientLimitRejected { get; init; }
+
+    /// <summary>Client connections reset because checks took their server down (<c>--on-down shutdown</c>).</summary>
+    public long ServerDownResets { get; init; }
     public required int Slices { get; init; }
     public required int SlicesInUse { get; init; }
     public required int SliceBytes { get; init; }
@@ -54,6 +57,9 @@ internal sealed class ServerStatus
     public required long ConnectFailures { get; init; }
     public required long BytesSent { get; init; }
     public required long BytesReceived { get; init; }
+
+    /// <summary>Where active checks connect (<c>check-port=</c>, <c>--check-port</c>, else the server's port).</summary>
+    public int CheckPort { get; init; }
 
     /// <summary>The <c>maxconn</c> limit; 0 when none.</summary>
     public int MaxConnections { get; init; }

@@ -168,6 +168,7 @@ internal struct WorkerRow
     [FieldOffset(32)] public long Rejected;
     [FieldOffset(40)] public long QueueTimeouts;
     [FieldOffset(48)] public long ClientLimitRejected;
+    [FieldOffset(56)] public long ServerDownResets;
 }
 
 /// <summary>One worker's figures for one server.</summary>

@@ -30,6 +30,27 @@ public class BackendHealthTests
     }
 
     [Fact]
+    public void IsDownByChecks_OnlyWhenFallChecksFailed_NotAfterAFailedClientConnect()
+    {
+        var state = new BackendState();
+        Assert.True(state.MarkFailedUntilChecked()); // a refused client connect: down, yet no reason to cut its clients
+        Assert.False(state.IsDownByChecks);
+        Check(state, CheckOutcome.Refused);
+        Check(state, CheckOutcome.Refused);
+        Assert.Equal(HealthChange.None, Check(state, CheckOutcome.Refused)); // down already: logged once, when the connect failed
+        Assert.True(state.IsDownByChecks);
+        Assert.False(state.MarkFailedUntilChecked()); // stays down by checks
+        Assert.True(state.IsDownByChecks);
+        Check(state, CheckOutcome.Passed);
+        Assert.Equal(HealthChange.Up, Check(state, CheckOutcome.Passed));
+        Assert.False(state.IsDownByChecks);
+        Check(state, CheckOutcome.Timeout);
+        Check(state, CheckOutcome.Timeout);
+        Assert.Equal(HealthChange.Down, Check(state, CheckOutcome.Timeout));
+        Assert.True(state.IsDownByChecks);
+    }
+
+    [Fact]
     public void FailedConnect_WhileChecksDecide_KeepsItDownPastAnyCooldown_UntilRisePasses()
     {
         var state = new BackendState();

@@ -30,6 +30,21 @@ public class BackendPoolTests
     }
 
     [Fact]
+    public void Pick_EveryServerDown_ALastResortPrefersOneAClientConnectTookDown_ToOneItsChecksFoundDown()
+    {
+        var servers = Servers.Make(2);
+        var pool = Pool(servers);
+        for (var i = 0; i < 3; i++)
+        {
+            servers[0].State.RecordCheck(CheckOutcome.Refused, 1, _time.GetTimestamp(), fall: 3, rise: 2);
+        }
+        servers[1].State.MarkFailedUntilChecked();
+        var attempt = new ConnectAttempt();
+        attempt.Begin(0);
+        Assert.Same(servers[1], pool.Pick(attempt));
+    }
+
+    [Fact]
     public void Pick_SkipsServersInCooldown()
     {
         var servers = Servers.Make(3);

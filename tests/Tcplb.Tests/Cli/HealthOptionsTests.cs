@@ -55,6 +55,42 @@ public class HealthOptionsTests
         Assert.Equal((TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1), 3), (options.SlowStart, options.QueueTimeout, options.MaxConnectionsPerClient));
     }
 
+    [Fact]
+    public void Parse_CheckPortHttpAndOnDown_AreApplied_FromFlagsAndVariables()
+    {
+        var options = Parse(["7777", "--check-interval", "1s", "--check-port", "8008", "--check-http", "/primary", "--check-http-status", "200,204",
+            "--on-down", "shutdown"]);
+        Assert.Equal((8008, "/primary", true), (options.CheckPort, options.CheckHttpPath, options.ResetOnServerDown));
+        Assert.Equal([200, 204], options.CheckHttpStatuses!);
+        var fromEnv = Parse(["7777"], new()
+        {
+            ["TCPLB_CHECK_INTERVAL"] = "1s", ["TCPLB_CHECK_PORT"] = "9000", ["TCPLB_CHECK_HTTP"] = "/health?role=leader",
+            ["TCPLB_CHECK_HTTP_STATUS"] = "200", ["TCPLB_ON_DOWN"] = "keep",
+        });
+        Assert.Equal((9000, "/health?role=leader", false), (fromEnv.CheckPort, fromEnv.CheckHttpPath, fromEnv.ResetOnServerDown));
+        Assert.Equal((0, null, null, false), (Parse(["7777"]).CheckPort, Parse(["7777"]).CheckHttpPath, Parse(["7777"]).CheckHttpStatuses, Parse(["7777"]).ResetOnServerDown));
+    }
+
+    [Theory]
+    [InlineData(new[] { "7777", "--check-interval", "1s", "--check-port", "0" }, "--check-port: '0' must be a whole number from 1 to 65535")]
+    [InlineData(new[] { "7777", "--check-interval", "1s", "--check-port", "70000" }, "--check-port: '70000' must be a whole number from 1 to 65535")]
+    [InlineData(new[] { "7777", "--check-interval", "1s", "--check-http", "primary" }, "--check-http: 'primary' must start with '/'")]
+    [InlineData(new[] { "7777", "--check-interval", "1s", "--check-http", "/a b" }, "--check-http: '/a b' has a space, a control or a non-ASCII character")]
+    [InlineData(new[] { "7777", "--check-interval", "1s", "--check-http", "/a\r\nX: y" }, "--check-http: '/a??X: y' has a space")]
+    [InlineData(new[] { "7777", "--check-interval", "1s", "--check-http", "/a\u0000" }, "--check-http: '/a?' has a space")]
+    [InlineData(new[] { "7777", "--check-interval", "1s", "--check-http", "/", "--check-http-status", "200,x" }, "--check-http-status: '200,x' must be HTTP statuses")]
+    [InlineData(new[] { "7777", "--check-interval", "1s", "--check-http", "/", "--check-http-status", "600" }, "--check-http-status: '600' must be HTTP statuses")]
+    [InlineData(new[] { "7777", "--check-interval", "1s", "--check-http", "/", "--check-http-status", "" }, "--check-http-status: '' must be HTTP statuses")]
+    [InlineData(new[] { "7777", "--check-interval", "1s", "--check-http-status", "200" }, "--check-http-status needs --check-http")]
+    [InlineData(new[] { "7777", "--check-interval", "1s", "--check-http", "/", "--check-send", "x", "--check-expect", "y" },
+        "--check-http cannot be combined with --check-send")]
+    [InlineData(new[] { "7777", "--check-interval", "1s", "--on-down", "cut" }, "--on-down: 'cut' must be keep or shutdown")]
+    [InlineData(new[] { "7777", "--on-down", "shutdown" }, "--on-down shutdown needs --check-interval (checks are off)")]
+    [InlineData(new[] { "7777", "--check-http", "/" }, "--check-http needs --check-interval (checks are off)")]
+    [InlineData(new[] { "7777", "--check-port", "8008" }, "--check-port needs --check-interval (checks are off)")]
+    public void Parse_BadCheckTargetOrOnDown_SaysWhatIsWrong(string[] args, string message) =>
+        Assert.StartsWith(message, Assert.Throws<ConfigException>(() => Parse(args)).Message);
+
     [Theory]
     [InlineData(new[] { "7777", "--check-interval", "50ms" }, "--check-interval: '50ms' must be 0 (off) or at least 100ms")]
     [InlineData(new[] { "7777", "--check-interval", "1s", "--check-timeout", "0" }, "--check-timeout: '0' must be more than zero")]

@@ -30,11 +30,27 @@ public class ValidateTests
         Assert.DoesNotContain("msg=listening", stderr);
     }
 
+    [Fact]
+    public void CheckPorts_AreShown_TheHostsWordWinningOverTheOption()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("hosts", "127.0.0.1:5432 check-port=8008\n127.0.0.2:5432\n");
+        var (exit, stdout, _) = TcplbProcess.Run(dir.Path, "7777", "--validate", "--check-interval", "1s", "--check-port", "9000");
+        Assert.Equal(0, exit);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("127.0.0.1:5432 host=127.0.0.1:5432 weight=1 check-port=8008", lines);
+        Assert.Contains("127.0.0.2:5432 host=127.0.0.2:5432 weight=1 check-port=9000", lines);
+    }
+
     [Theory]
     [InlineData("127.0.0.1:5000\n127.0.0.1:99999\n", new string[0], "tcplb: hosts:2: port 99999 out of range (1-65535)")]
     [InlineData("127.0.0.1:5000\n", new[] { "--idle-timeout", "soon" }, "tcplb: --idle-timeout: 'soon' is not a duration")]
     [InlineData("127.0.0.1:5000\n127.0.0.1:5001 sni=a*.example.com\n", new string[0], "tcplb: hosts:2: sni name 'a*.example.com' is not a host name or *.domain")]
     [InlineData("127.0.0.1:5000\n", new[] { "--sni-timeout", "0" }, "tcplb: --sni-timeout: '0' must be more than zero")]
+    [InlineData("127.0.0.1:5432\n127.0.0.1:5433 check-port=x\n", new[] { "--check-interval", "1s" }, "tcplb: hosts:2: check-port 'x' must be a port number from 1 to 65535")]
+    [InlineData("127.0.0.1:5432\n", new[] { "--check-interval", "1s", "--check-port", "70000" }, "tcplb: --check-port: '70000' must be a whole number from 1 to 65535")]
+    [InlineData("127.0.0.1:5432\n", new[] { "--check-interval", "1s", "--check-http", "primary" }, "tcplb: --check-http: 'primary' must start with '/'")]
+    [InlineData("127.0.0.1:5432\n", new[] { "--check-interval", "1s", "--on-down", "cut" }, "tcplb: --on-down: 'cut' must be keep or shutdown")]
     public void BadConfiguration_OneLineNamingTheProblem_ExitTwo(string hosts, string[] options, string message)
     {
         using var dir = new TempDirectory();

@@ -7,13 +7,7 @@ namespace Tcplb.Tests.Integration;
 /// <summary>Active checks on real sockets: servers are taken out and brought back with no client traffic.</summary>
 public class HealthCheckTests
 {
-    private static readonly Tcplb.Configuration.Settings Checks = new()
-    {
-        CheckInterval = TimeSpan.FromMilliseconds(100),
-        CheckTimeout = TimeSpan.FromSeconds(1), // generous: a check slowed by a busy machine must not read as a timeout
-        CheckFall = 2,
-        CheckRise = 2,
-    };
+    private static readonly Tcplb.Configuration.Settings Checks = FastChecks.Settings;
 
     [Fact]
     public async Task SendExpect_ServerThatAcceptsButNeverAnswers_IsTakenOut_WithoutAnyClient()
@@ -37,6 +31,26 @@ public class HealthCheckTests
     }
 
     [Fact]
+    public void SendExpect_ExpectedBytesDeepInTheAnswer_Pass_AndAnAnswerWithoutThemIsAMismatch_AsRedisRolesAre()
+    {
+        using var replica = InfoReplication("role:slave\r\nmaster_host:127.0.0.1\r\n");
+        using var master = InfoReplication("role:master\r\nconnected_slaves:1\r\n");
+        var settings = Checks with { CheckSend = "INFO replication\r\nQUIT\r\n"u8.ToArray(), CheckExpect = "role:master"u8.ToArray() };
+        using var proxy = new TestProxy([replica.EndPoint, master.EndPoint], settings);
+        Eventually.True(() => proxy.LogText.Contains($"server={replica.EndPoint} reason=check detail=mismatch"), () => proxy.LogText);
+        Eventually.True(() => proxy.Proxy.Status().Servers[1].LastCheck == "passed");
+        Assert.DoesNotContain($"server={master.EndPoint}", proxy.LogText);
+    }
+
+    /// <summary>Answers as Redis does <c>INFO replication</c> then <c>QUIT</c>: a bulk string with the role inside, then closes.</summary>
+    private static ScriptedBackend InfoReplication(string fields) => new(async socket =>
+    {
+        await socket.ReadExactlyAsync("INFO replication\r\nQUIT\r\n".Length);
+        var info = "# Replication\r\n" + fields;
+        await socket.SendAsync(System.Text.Encoding.ASCII.GetBytes($"${info.Length}\r\n{info}\r\n+OK\r\n"));
+    });
+
+    [Fact]
     public void ExpectAlone_ServersThatSpeakFirst_PassWithTheRightGreeting_AndAWrongOneIsAMismatch()
     {
         using var wrong = Greeting("-ERR not ready\r\n");
@@ -47,11 +61,9 @@ public class HealthCheckTests
         Assert.True(proxy.Proxy.Status().Servers[1].Up);
     }
 
-    private static ScriptedBackend Greeting(string greeting) => new(async socket =>
-    {
-        await socket.SendAsync(System.Text.Encoding.ASCII.GetBytes(greeting));
-        await socket.WaitForCloseAsync();
-    });
+    /// <summary>Greets, then closes: a check reads on until the expected bytes come or the answer ends.</summary>
+    private static ScriptedBackend Greeting(string greeting) => new(socket =>
+        socket.SendAsync(System.Text.Encoding.ASCII.GetBytes(greeting)));
 
     [Fact]
     public async Task ConnectCheck_RefusedServer_GoesDown_AndComesBackWhenItListensAgain()

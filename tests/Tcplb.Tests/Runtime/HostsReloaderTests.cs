@@ -71,6 +71,21 @@ public class HostsReloaderTests : IDisposable
     }
 
     [Fact]
+    public void CheckPort_AReloadChangesIt_KeepingTheServersState_AndABadOneKeepsTheLastGoodList()
+    {
+        var (routes, reloader) = Start("127.0.0.1:5432 check-port=8008\n");
+        var state = routes.Servers[0].State;
+        _dir.Write("hosts", "127.0.0.1:5432 check-port=8009\n");
+        reloader.Check();
+        Assert.Equal((8009, state), (routes.Servers[0].CheckPort, routes.Servers[0].State));
+
+        _dir.Write("hosts", "127.0.0.1:5432 check-port=x\n");
+        reloader.Check();
+        Assert.Equal(8009, routes.Servers[0].CheckPort);
+        Assert.Contains("hosts:1: check-port 'x' must be a port number from 1 to 65535", _log.ToString());
+    }
+
+    [Fact]
     public void RequestReload_RereadsAnUnchangedFile()
     {
         var (_, reloader) = Start("127.0.0.1:1\n");
