@@ -1,3 +1,4 @@
+using System.Net;
 using Tcplb.Balancing;
 using Tcplb.Configuration;
 using Tcplb.Infrastructure;
@@ -21,6 +22,9 @@ internal sealed class SessionContext
         AccessLog = settings.AccessLog;
         HashClients = settings.Balance == BalancePolicy.SourceHash;
         QueueTimeoutTicks = time.Ticks(settings.QueueTimeout);
+        MaxTries = settings.Retries is { } retries ? retries + 1 : int.MaxValue;
+        ServerKeepAlive = settings.TcpKeepAlive;
+        SourceEndPoint = settings.SourceAddress is { } source ? new IPEndPoint(source, 0) : null;
         ClientLimit = settings.MaxConnectionsPerClient > 0 ? new ClientLimit(settings.MaxConnectionsPerClient, log, time) : null;
     }
 
@@ -55,6 +59,15 @@ internal sealed class SessionContext
 
     /// <summary>How long a client may wait for a server below its <c>maxconn</c>.</summary>
     public long QueueTimeoutTicks { get; }
+
+    /// <summary>Servers one client may be tried on: <c>--retries</c> + 1, or every server of its pool.</summary>
+    public int MaxTries { get; }
+
+    /// <summary><c>--tcp-keepalive</c> for server sockets (client sockets inherit it from the listener); null: the kernel's.</summary>
+    public TcpKeepAlive? ServerKeepAlive { get; }
+
+    /// <summary><c>--source</c> with port 0; null: the kernel chooses the local address.</summary>
+    public IPEndPoint? SourceEndPoint { get; }
 
     /// <summary>Connections per client address; null without <c>--max-conns-per-client</c>.</summary>
     public ClientLimit? ClientLimit { get; }

@@ -26,6 +26,7 @@ internal sealed class Proxy : IDisposable
     private readonly TimeProvider _time;
     private readonly long _createdAt;
     private readonly int _worker;
+    private readonly IPAddress? _listenAddress;
 
     /// <param name="listener">A listening socket to accept from (a worker's share of the port); by default the port of <paramref name="settings"/> is bound.</param>
     /// <param name="worker">Which worker process this is; 0 for the first, or the only one.</param>
@@ -33,6 +34,7 @@ internal sealed class Proxy : IDisposable
         Socket? listener = null, int worker = 0)
     {
         _worker = worker;
+        _listenAddress = bindAddress ?? settings.ListenAddress;
         _time = time;
         _createdAt = time.GetTimestamp();
         var slab = BufferSlab.ForConnections(settings.MaxConnections, settings.BufferSize);
@@ -41,7 +43,7 @@ internal sealed class Proxy : IDisposable
             new BackendPool(members, BalancePolicies.Create(settings.Balance, random, worker), settings.Cooldown, time, log, checks, settings.SlowStart));
         _context = new SessionContext(settings, Routes, slab, time, log);
         _sessions = new SessionPool(_context);
-        _listener = new Listener(listener ?? ListenSocket.Open(settings.Port, bindAddress), _sessions, _context.Pressure);
+        _listener = new Listener(listener ?? ListenSocket.Open(settings.Port, _listenAddress, settings.TcpKeepAlive), _sessions, _context.Pressure);
         _timeouts = checks
             ? new TimeoutThread(_sessions, time, DispatchWaiting, new HealthChecker(settings, () => Routes.Servers, time, new Random(random.Next()), log).Tick)
             : new TimeoutThread(_sessions, time, DispatchWaiting);
@@ -103,6 +105,7 @@ internal sealed class Proxy : IDisposable
         return new ProxyStatus
         {
             Accepting = Accepting,
+            Listen = ListenArgument.Format(_listenAddress, LocalEndPoint.Port),
             Uptime = _time.GetElapsedTime(_createdAt),
             ActiveConnections = Connections.Active,
             TotalConnections = Connections.Total,
