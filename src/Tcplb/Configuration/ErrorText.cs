@@ -39,6 +39,7 @@ internal static class ErrorText
         1 or 13 => "permission denied",
         2 => "no such file",
         5 => "input/output error",
+        17 => "file exists",
         20 => "not a directory",
         21 => "is a directory",
         23 or 24 => "too many open files",

@@ -13,12 +13,12 @@ internal static class ListenArgument
 {
     public static (IPAddress? Address, int Port) Parse(string text)
     {
-        if (text.Length > 0 && text.AsSpan().IndexOfAnyExcept("0123456789") < 0)
+        var colon = text.LastIndexOf(':');
+        if (colon < 0)
         {
             return (null, Port(text, text));
         }
-        var colon = text.LastIndexOf(':');
-        if (colon <= 0)
+        if (colon == 0)
         {
             throw Malformed(text);
         }

@@ -26,7 +26,7 @@ internal sealed class Proxy : IDisposable
     private readonly TimeProvider _time;
     private readonly long _createdAt;
     private readonly int _worker;
-    private readonly IPAddress? _listenAddress;
+    private readonly string _listen;
 
     /// <param name="listener">A listening socket to accept from (a worker's share of the port); by default the port of <paramref name="settings"/> is bound.</param>
     /// <param name="worker">Which worker process this is; 0 for the first, or the only one.</param>
@@ -34,7 +34,6 @@ internal sealed class Proxy : IDisposable
         Socket? listener = null, int worker = 0)
     {
         _worker = worker;
-        _listenAddress = bindAddress ?? settings.ListenAddress;
         _time = time;
         _createdAt = time.GetTimestamp();
         var slab = BufferSlab.ForConnections(settings.MaxConnections, settings.BufferSize);
@@ -43,7 +42,8 @@ internal sealed class Proxy : IDisposable
             new BackendPool(members, BalancePolicies.Create(settings.Balance, random, worker), settings.Cooldown, time, log, checks, settings.SlowStart));
         _context = new SessionContext(settings, Routes, slab, time, log);
         _sessions = new SessionPool(_context);
-        _listener = new Listener(listener ?? ListenSocket.Open(settings.Port, _listenAddress, settings.TcpKeepAlive), _sessions, _context.Pressure);
+        _listener = new Listener(listener ?? ListenSocket.Open(settings.Port, bindAddress ?? settings.ListenAddress, settings.TcpKeepAlive), _sessions, _context.Pressure);
+        _listen = ListenArgument.Format(bindAddress ?? settings.ListenAddress, LocalEndPoint.Port); // kept: the socket closes at SIGTERM
         _timeouts = checks
             ? new TimeoutThread(_sessions, time, DispatchWaiting, new HealthChecker(settings, () => Routes.Servers, time, new Random(random.Next()), log).Tick)
             : new TimeoutThread(_sessions, time, DispatchWaiting);
@@ -105,7 +105,7 @@ internal sealed class Proxy : IDisposable
         return new ProxyStatus
         {
             Accepting = Accepting,
-            Listen = ListenArgument.Format(_listenAddress, LocalEndPoint.Port),
+            Listen = _listen,
             Uptime = _time.GetElapsedTime(_createdAt),
             ActiveConnections = Connections.Active,
             TotalConnections = Connections.Total,
