@@ -48,9 +48,7 @@ public class ErrorWordsTests
     {
         using var dir = new TempDirectory();
         dir.Write("hosts", "127.0.0.1:5000\n");
-        using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        taken.Listen();
+        using var taken = TcplbProcess.Listening(IPAddress.Loopback);
         var (exit, stderr) = Run(dir.Path, TcplbProcess.FreePort().ToString(), "--workers", "1", "--admin", taken.LocalEndPoint!.ToString()!);
         Assert.Equal(1, exit);
         Assert.Equal($"tcplb: cannot listen on admin address {taken.LocalEndPoint}: address already in use", stderr.Trim());

@@ -72,9 +72,7 @@ public class ListenAddressTests
     {
         using var dir = new TempDirectory();
         dir.Write("hosts", "127.0.0.1:5000\n");
-        using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        taken.Listen();
+        using var taken = TcplbProcess.Listening(IPAddress.Loopback);
         var port = ((IPEndPoint)taken.LocalEndPoint!).Port;
         var (exit, _, stderr) = TcplbProcess.Run(dir.Path, $"127.0.0.1:{port}", "--workers", "2");
         Assert.Equal(1, exit);

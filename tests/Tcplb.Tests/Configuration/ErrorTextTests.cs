@@ -41,9 +41,7 @@ public partial class ErrorTextTests
     [Fact]
     public void Of_SocketErrors_AreWords()
     {
-        using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        taken.Listen();
+        using var taken = TcplbProcess.Listening(IPAddress.Loopback);
         using var second = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         var inUse = Assert.Throws<SocketException>(() => second.Bind(taken.LocalEndPoint!));
         Assert.Equal("address already in use", ErrorText.Of(inUse));

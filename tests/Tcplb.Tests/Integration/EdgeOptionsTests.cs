@@ -39,9 +39,7 @@ public partial class EdgeOptionsTests
             }
             await ScriptedBackend.EchoHandler(socket);
         });
-        using var v6 = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp);
-        v6.Bind(new IPEndPoint(IPAddress.IPv6Loopback, 0));
-        v6.Listen();
+        using var v6 = TcplbProcess.Listening(IPAddress.IPv6Loopback);
         var source = IPAddress.Parse("127.0.0.2");
         using var proxy = new TestProxy([v4.EndPoint], new() { SourceAddress = source });
         await EchoOnceAsync(proxy);
