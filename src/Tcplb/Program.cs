@@ -254,8 +254,8 @@ internal static partial class Program
     }
 
     private static void LogListening(Log log, Settings settings, int port, int servers) =>
-        log.Info("listening", ("port", port), ("listen", ListenArgument.Format(settings.ListenAddress, port)), ("servers", servers), ("balance", BalancePolicyNames.Of(settings.Balance)),
-            ("max_conns", settings.MaxConnections), ("workers", settings.WorkerCount));
+        log.Info("listening", ("port", port), ("listen", ListenArgument.Format(settings.ListenAddress, port)), ("servers", servers),
+            ("balance", BalancePolicyNames.Of(settings.Balance)), ("max_conns", settings.MaxConnections), ("workers", settings.WorkerCount));
 
     /// <summary>"1 server", "2 servers".</summary>
     private static string Counted(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";

@@ -61,6 +61,9 @@ internal sealed record Settings
     /// <summary>The local address server connections leave from; null: the kernel's choice.</summary>
     public IPAddress? SourceAddress { get; init; }
 
+    /// <summary><see cref="SourceAddress"/> with port 0, for binding; null without one.</summary>
+    public IPEndPoint? SourceEndPoint => SourceAddress is { } source ? new IPEndPoint(source, 0) : null;
+
     /// <summary><see cref="CheckTimeout"/> with its default resolved.</summary>
     public TimeSpan EffectiveCheckTimeout => CheckTimeout ?? ConnectTimeout;
 

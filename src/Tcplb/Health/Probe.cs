@@ -55,6 +55,7 @@ internal sealed class Probe(Backend server, CheckPlan plan, Action<Probe, CheckO
             // leaving this probe running for ever.
             var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             Volatile.Write(ref _socket, socket);
+            ServerSocket.LeaveFrom(socket, plan.Source);
             await socket.ConnectAsync(endPoint).ConfigureAwait(false);
             if (plan.Send is { } send)
             {
@@ -106,9 +107,9 @@ internal sealed class Probe(Backend server, CheckPlan plan, Action<Probe, CheckO
     };
 }
 
-/// <summary>What every check does, from the settings: the limit in clock ticks, and the bytes to send and expect.</summary>
-internal sealed record CheckPlan(TimeProvider Time, long TimeoutTicks, byte[]? Send, byte[]? Expect)
+/// <summary>What every check does, from the settings: the limit in clock ticks, the bytes to send and expect, and the <c>--source</c> address to leave from.</summary>
+internal sealed record CheckPlan(TimeProvider Time, long TimeoutTicks, byte[]? Send, byte[]? Expect, System.Net.IPEndPoint? Source = null)
 {
     public static CheckPlan From(Configuration.Settings settings, TimeProvider time) =>
-        new(time, time.Ticks(settings.EffectiveCheckTimeout), settings.CheckSend, settings.CheckExpect);
+        new(time, time.Ticks(settings.EffectiveCheckTimeout), settings.CheckSend, settings.CheckExpect, settings.SourceEndPoint);
 }

@@ -24,7 +24,7 @@ internal sealed class SessionContext
         QueueTimeoutTicks = time.Ticks(settings.QueueTimeout);
         MaxTries = settings.Retries is { } retries ? retries + 1 : int.MaxValue;
         ServerKeepAlive = settings.TcpKeepAlive;
-        SourceEndPoint = settings.SourceAddress is { } source ? new IPEndPoint(source, 0) : null;
+        SourceEndPoint = settings.SourceEndPoint;
         ClientLimit = settings.MaxConnectionsPerClient > 0 ? new ClientLimit(settings.MaxConnectionsPerClient, log, time) : null;
     }
 

@@ -52,6 +52,27 @@ public partial class EdgeOptionsTests
     }
 
     [Fact]
+    public void Source_HealthChecksLeaveFromThatAddressToo()
+    {
+        var seen = new List<IPAddress>();
+        using var backend = new ScriptedBackend(socket =>
+        {
+            lock (seen)
+            {
+                seen.Add(((IPEndPoint)socket.RemoteEndPoint!).Address);
+            }
+            return Task.CompletedTask;
+        });
+        var source = IPAddress.Parse("127.0.0.2");
+        using var proxy = new TestProxy([backend.EndPoint], new() { SourceAddress = source, CheckInterval = TimeSpan.FromMilliseconds(100) });
+        Eventually.True(() => { lock (seen) { return seen.Count >= 2; } });
+        lock (seen)
+        {
+            Assert.All(seen, address => Assert.Equal(source, address));
+        }
+    }
+
+    [Fact]
     public async Task AccessLog_SaysHowLongTheConnectTook_AndHowLongAQueuedClientWaited()
     {
         using var backend = ScriptedBackend.Echo();

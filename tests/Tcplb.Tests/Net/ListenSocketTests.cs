@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Tcplb.Configuration;
+using Tcplb.Infrastructure;
 using Tcplb.Net;
 
 namespace Tcplb.Tests.Net;

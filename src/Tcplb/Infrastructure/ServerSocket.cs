@@ -2,12 +2,13 @@ using System.Net;
 using System.Net.Sockets;
 using Tcplb.Configuration;
 
-namespace Tcplb.Net;
+namespace Tcplb.Infrastructure;
 
 /// <summary>
 /// Opens the socket of a connect to a server, with its options set: <c>NoDelay</c> and <c>SO_KEEPALIVE</c>
 /// always; <c>--tcp-keepalive</c> timing and the <c>--source</c> address only when set, so that without them a
-/// server connect costs no system call more than before.
+/// server connect costs no system call more than before. Health checks leave from the source address too: a
+/// server that admits only that address must see its checks come from it.
 /// </summary>
 internal static class ServerSocket
 {
@@ -27,19 +28,25 @@ internal static class ServerSocket
             {
                 KeepAliveTiming.Apply(socket, keepAlive);
             }
-            if (source is not null && source.AddressFamily == server.AddressFamily)
-            {
-                // The port is chosen at connect, by the whole four-tuple, as without a bind: binding port 0
-                // alone would take an ephemeral port for this socket only and run out after ~28000 connections.
-                socket.SetRawSocketOption(SolIp, IpBindAddressNoPort, BitConverter.GetBytes(1));
-                socket.Bind(source);
-            }
+            LeaveFrom(socket, source);
             return socket;
         }
         catch
         {
             socket.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Binds a socket about to connect to <paramref name="source"/> (port 0), when it is set and of the socket's family.</summary>
+    public static void LeaveFrom(Socket socket, IPEndPoint? source)
+    {
+        if (source is not null && source.AddressFamily == socket.AddressFamily)
+        {
+            // The port is chosen at connect, by the whole four-tuple, as without a bind: binding port 0
+            // alone would take an ephemeral port for this socket only and run out after ~28000 connections.
+            socket.SetRawSocketOption(SolIp, IpBindAddressNoPort, BitConverter.GetBytes(1));
+            socket.Bind(source);
         }
     }
 }

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using Tcplb.Configuration;
 
-namespace Tcplb.Net;
+namespace Tcplb.Infrastructure;
 
 /// <summary>
 /// <c>--tcp-keepalive</c> on a socket that has <c>SO_KEEPALIVE</c>. The kernel's 2 h idle outlasts the idle
