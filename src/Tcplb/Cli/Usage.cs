@@ -14,8 +14,8 @@ internal static class Usage
 
         Listens on PORT (every interface, IPv4 and IPv6), or on one address only
         (127.0.0.1:7777, [::1]:7777; 0.0.0.0:7777 is IPv4 only, [::]:7777 both),
-        and spreads connections over the servers
-        in the hosts file, one HOST:PORT per line (optional weight=N, maxconn=N; # comments).
+        and spreads connections over the servers in the hosts file, one HOST:PORT
+        per line (optional weight=N, maxconn=N; # comments).
         Lines with sni=NAME[,NAME] (exact or *.domain) serve TLS clients asking for
         those names; the other lines serve everyone else. TLS is never decrypted.
 
@@ -49,7 +49,8 @@ internal static class Usage
           --retries N              TCPLB_RETRIES           try a client on at most N+1 servers (every server once)
 
         sockets:
-          --tcp-keepalive IDLE[:INTERVAL[:COUNT]]  TCPLB_TCP_KEEPALIVE  keep-alive probes, e.g. 60s:10s:6 (kernel's)
+          --tcp-keepalive IDLE[:INTERVAL[:COUNT]]
+                                   TCPLB_TCP_KEEPALIVE     keep-alive probes, e.g. 60s:10s:6 (the kernel's: 2h)
           --source ADDR            TCPLB_SOURCE            local address of server connections (kernel's choice)
 
         durations: 500ms, 3s, 2m, 1h.  exit codes: 0 done, 1 runtime failure, 2 bad arguments or hosts file.
