@@ -72,8 +72,8 @@ internal static partial class Program
             return ExitUsage;
         }
         var servers = new HostsResolver(new Log(error, settings.LogLevel, TimeProvider.System)).Resolve(entries);
-        output.WriteLine($"tcplb: configuration ok: port {settings.Port}, balance {BalancePolicyNames.Of(settings.Balance)}, {servers.Count} servers, " +
-            $"{settings.WorkerCount} workers");
+        output.WriteLine($"tcplb: configuration ok: listen {settings.Listen}, balance {BalancePolicyNames.Of(settings.Balance)}, " +
+            $"{Counted(servers.Count, "server")}, {Counted(settings.WorkerCount, "worker")}");
         foreach (var server in servers)
         {
             var routes = server.Routes is [ServerNames.DefaultRoute] ? "" : $" routes={string.Join(',', server.Routes)}";
@@ -121,7 +121,7 @@ internal static partial class Program
         Socket[]? group = null;
         try
         {
-            group = several ? ListenSocket.OpenGroup(settings.Port, settings.WorkerCount) : null;
+            group = several ? ListenSocket.OpenGroup(settings.Port, settings.WorkerCount, settings.ListenAddress, settings.TcpKeepAlive) : null;
         }
         catch (SocketException e)
         {
@@ -204,7 +204,7 @@ internal static partial class Program
     }
 
     private static string CannotListen(Settings settings, SocketException e) =>
-        $"tcplb: cannot listen on port {settings.Port}: {(e.SocketErrorCode == SocketError.AddressAlreadyInUse ? "address already in use" : e.Message)}";
+        $"tcplb: cannot listen on {(settings.ListenAddress is null ? $"port {settings.Port}" : settings.Listen)}: {ErrorText.Of(e)}";
 
     private static bool TryCreateAdmin(Settings settings, Func<ProxyStatus> status, TextWriter error, out AdminServer? admin)
     {
@@ -220,7 +220,7 @@ internal static partial class Program
         }
         catch (SocketException e)
         {
-            error.WriteLine($"tcplb: cannot listen on admin address {settings.Admin}: {e.Message}");
+            error.WriteLine($"tcplb: cannot listen on admin address {settings.Admin}: {ErrorText.Of(e)}");
             return false;
         }
     }
@@ -235,8 +235,11 @@ internal static partial class Program
     }
 
     private static void LogListening(Log log, Settings settings, int port, int servers) =>
-        log.Info("listening", ("port", port), ("servers", servers), ("balance", BalancePolicyNames.Of(settings.Balance)),
-            ("max_conns", settings.MaxConnections), ("workers", settings.WorkerCount));
+        log.Info("listening", ("port", port), ("listen", ListenArgument.Format(settings.ListenAddress, port)), ("servers", servers),
+            ("balance", BalancePolicyNames.Of(settings.Balance)), ("max_conns", settings.MaxConnections), ("workers", settings.WorkerCount));
+
+    /// <summary>"1 server", "2 servers".</summary>
+    private static string Counted(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 
     /// <summary>Stops accepting (if not stopped yet), waits up to the drain time, then closes what is left.</summary>
     private static void Drain(Proxy proxy, TimeSpan drain, Log log)

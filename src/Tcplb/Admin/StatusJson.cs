@@ -5,7 +5,7 @@ namespace Tcplb.Admin;
 
 /// <summary>
 /// The <c>/status</c> document, written with <see cref="Utf8JsonWriter"/> (no reflection, safe under Native
-/// AOT): what each server is (address, host, weight, routes, state), then every figure <see cref="MetricCatalogue"/>
+/// AOT): where it listens, what each server is (address, host, weight, routes, state), then every figure <see cref="MetricCatalogue"/>
 /// places in it; then each route.
 /// </summary>
 internal static class StatusJson
@@ -17,6 +17,7 @@ internal static class StatusJson
         {
             json.WriteStartObject();
             json.WriteBoolean("accepting", status.Accepting);
+            json.WriteString("listen", status.Listen);
             WriteFigures(json, MetricCatalogue.Proxy, status);
             json.WriteStartArray(MetricCatalogue.Servers.Array);
             foreach (var server in status.Servers)

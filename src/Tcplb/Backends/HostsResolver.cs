@@ -76,7 +76,7 @@ internal sealed class HostsResolver(Log log, Func<string, IPAddress[]> lookup, S
         }
         catch (SocketException e)
         {
-            log.Warn("cannot resolve host name", ("host", entry.Address), ("line", entry.Line), ("error", e.SocketErrorCode));
+            log.Warn("cannot resolve host name", ("host", entry.Address), ("line", entry.Line), ("error", ErrorText.Of(e)));
         }
         return _lastResolved.TryGetValue(entry.Host, out var last) ? last : [];
     }

@@ -44,11 +44,16 @@ internal sealed partial class BackendPool
 
     /// <summary>
     /// A server for the next connect of <paramref name="attempt"/>, with a slot taken on it; null when there is
-    /// none, and then <see cref="ConnectAttempt.MustWait"/> says whether to queue. A client that has not waited
+    /// none (or the client's tries are used up), and then <see cref="ConnectAttempt.MustWait"/> says whether to queue. A client that has not waited
     /// yet queues behind those who wait, so that a freed slot goes to the first of them.
     /// </summary>
     public Backend? Pick(ConnectAttempt attempt)
     {
+        if (attempt.Tries >= attempt.MaxTries)
+        {
+            attempt.MustWait = false; // --retries used up: the client is refused, not queued
+            return null;
+        }
         if (Waiting.Count > 0 && !attempt.HasWaited)
         {
             attempt.MustWait = true;

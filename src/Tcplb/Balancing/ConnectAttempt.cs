@@ -17,6 +17,9 @@ internal sealed class ConnectAttempt
 
     public int Tries => _triedCount;
 
+    /// <summary>Servers one client may be tried on (<c>--retries</c> + 1); by default every server of its pool once.</summary>
+    public int MaxTries { get; init; } = int.MaxValue;
+
     /// <summary>Set by the last pick that found no server: true when servers at their <c>maxconn</c> (or clients queued before this one) mean it should wait, not give up.</summary>
     public bool MustWait { get; set; }
 

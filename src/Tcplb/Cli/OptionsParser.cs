@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using Tcplb.Configuration;
 
 namespace Tcplb.Cli;
@@ -44,6 +45,9 @@ internal static class OptionsParser
         new("--slow-start", "TCPLB_SLOW_START", true, (o, v, w) => o with { SlowStart = Duration.Parse(v, w) }),
         new("--queue-timeout", "TCPLB_QUEUE_TIMEOUT", true, (o, v, w) => o with { QueueTimeout = Positive(Duration.Parse(v, w), v, w) }),
         new("--max-conns-per-client", "TCPLB_MAX_CONNS_PER_CLIENT", true, (o, v, w) => o with { MaxConnectionsPerClient = Integer(v, w, 0, 1_000_000) }),
+        new("--retries", "TCPLB_RETRIES", true, (o, v, w) => o with { Retries = Integer(v, w, 0, 1000) }),
+        new("--tcp-keepalive", "TCPLB_TCP_KEEPALIVE", true, (o, v, w) => o with { TcpKeepAlive = TcpKeepAlive.Parse(v, w) }),
+        new("--source", "TCPLB_SOURCE", true, (o, v, w) => o with { SourceAddress = ParseSourceAddress(v, w) }),
     ];
 
     public static Command Parse(IReadOnlyList<string> args, Func<string, string?> environment)
@@ -72,7 +76,7 @@ internal static class OptionsParser
             }
         }
 
-        int? port = null;
+        (IPAddress? Address, int Port)? listen = null;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -82,7 +86,7 @@ internal static class OptionsParser
             }
             if (!arg.StartsWith('-') || arg == "-")
             {
-                port = port is null ? ParsePort(arg) : throw new ConfigException($"unexpected argument '{arg}'");
+                listen = listen is null ? ListenArgument.Parse(arg) : throw new ConfigException($"unexpected argument '{arg}'");
                 continue;
             }
             var equals = arg.IndexOf('=');
@@ -108,11 +112,11 @@ internal static class OptionsParser
             options = spec.Apply(options, value, flag);
         }
 
-        if (port is null)
+        if (listen is null)
         {
             throw new ConfigException("missing PORT");
         }
-        options = CheckCombinations(options with { Port = port.Value });
+        options = CheckCombinations(options with { ListenAddress = listen.Value.Address, Port = listen.Value.Port });
         return validate ? new Command.Validate(options) : new Command.Run(options);
     }
 
@@ -153,11 +157,6 @@ internal static class OptionsParser
         "shutdown" => true,
         _ => throw new ConfigException($"{what}: '{HostsFile.Printable(text)}' must be keep or shutdown"),
     };
-
-    private static int ParsePort(string text) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535
-            ? port
-            : throw new ConfigException($"PORT must be a number from 1 to 65535, not '{text}'");
 
     private static string NonEmpty(string value, string what) =>
         value.Length > 0 ? value : throw new ConfigException($"{what} needs a value");
@@ -207,4 +206,26 @@ internal static class OptionsParser
         IPEndPoint.TryParse(text, out var endPoint) && endPoint.Port != 0 && text.Contains(':')
             ? endPoint
             : throw new ConfigException($"{what}: '{text}' must be ADDR:PORT with an IP address, such as 127.0.0.1:9000");
+
+    /// <summary>
+    /// An IP address of this machine: binding a socket to it is the kernel's own answer, given at start instead
+    /// of on every server connect.
+    /// </summary>
+    private static IPAddress ParseSourceAddress(string text, string what)
+    {
+        if (!IPAddress.TryParse(text, out var address) || text.Contains('/'))
+        {
+            throw new ConfigException($"{what}: '{text}' must be an IP address, such as 10.0.0.5 or fd00::5");
+        }
+        try
+        {
+            using var probe = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            probe.Bind(new IPEndPoint(address, 0));
+        }
+        catch (SocketException e)
+        {
+            throw new ConfigException($"{what}: cannot use '{text}': {ErrorText.Of(e)}");
+        }
+        return address;
+    }
 }

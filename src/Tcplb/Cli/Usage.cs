@@ -3,17 +3,19 @@ namespace Tcplb.Cli;
 /// <summary>The texts of <c>--help</c> and of a usage error.</summary>
 internal static class Usage
 {
-    public const string Line = "usage: tcplb PORT [options]   (tcplb --help for the options)";
+    public const string Line = "usage: tcplb [ADDR:]PORT [options]   (tcplb --help for the options)";
 
     public const string Help = """
         tcplb - a small, fast TCP load balancer
 
-        usage: tcplb PORT [options]
-               tcplb PORT [options] --validate   check options and hosts file, print the servers, exit
+        usage: tcplb [ADDR:]PORT [options]
+               tcplb [ADDR:]PORT [options] --validate   check options and hosts file, print the servers, exit
                tcplb --help | --version | --probe ADDR:PORT
 
-        Listens on PORT (IPv4 and IPv6) and spreads connections over the servers
-        in the hosts file, one HOST:PORT per line (optional weight=N, maxconn=N,
+        Listens on PORT (every interface, IPv4 and IPv6), or on one address only
+        (127.0.0.1:7777, [::1]:7777; 0.0.0.0:7777 is IPv4 only, [::]:7777 both),
+        and spreads connections over the servers in the hosts file, one HOST:PORT
+        per line (optional weight=N, maxconn=N,
         check-port=N; # comments).
         Lines with sni=NAME[,NAME] (exact or *.domain) serve TLS clients asking for
         those names; the other lines serve everyone else. TLS is never decrypted.
@@ -49,6 +51,12 @@ internal static class Usage
           --slow-start DUR         TCPLB_SLOW_START        a server that comes up ramps from 1/10 of its weight (0: off)
           --queue-timeout DUR      TCPLB_QUEUE_TIMEOUT     how long a client waits when all servers are at maxconn (3s)
           --max-conns-per-client N TCPLB_MAX_CONNS_PER_CLIENT  per client address (IPv6: /64); more are reset (0: none)
+          --retries N              TCPLB_RETRIES           try a client on at most N+1 servers (every server once)
+
+        sockets:
+          --tcp-keepalive IDLE[:INTERVAL[:COUNT]]
+                                   TCPLB_TCP_KEEPALIVE     keep-alive probes, e.g. 60s:10s:6 (the kernel's: 2h)
+          --source ADDR            TCPLB_SOURCE            local address of server connections (kernel's choice)
 
         durations: 500ms, 3s, 2m, 1h.  exit codes: 0 done, 1 runtime failure, 2 bad arguments or hosts file.
         """;

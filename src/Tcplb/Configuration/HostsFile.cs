@@ -38,7 +38,7 @@ internal static class HostsFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ConfigException($"cannot read hosts file {Path.GetFullPath(path)}: {e.Message}");
+            throw new ConfigException($"cannot read hosts file {Path.GetFullPath(path)}: {ErrorText.Of(e, path)}");
         }
         return Parse(text, path);
     }

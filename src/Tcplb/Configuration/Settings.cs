@@ -10,6 +10,13 @@ namespace Tcplb.Configuration;
 internal sealed record Settings
 {
     public int Port { get; init; }
+
+    /// <summary>The address of <c>tcplb ADDR:PORT</c>; null: every interface, IPv4 and IPv6.</summary>
+    public IPAddress? ListenAddress { get; init; }
+
+    /// <summary>The listen address as operators see it: <c>*:7777</c>, <c>127.0.0.1:7777</c>, <c>[::1]:7777</c>.</summary>
+    public string Listen => ListenArgument.Format(ListenAddress, Port);
+
     public string HostsPath { get; init; } = "hosts";
     public BalancePolicy Balance { get; init; } = BalancePolicy.RoundRobin;
     public TimeSpan Cooldown { get; init; } = TimeSpan.FromSeconds(10);
@@ -56,6 +63,18 @@ internal sealed record Settings
 
     /// <summary>Connections one client address (IPv4, or IPv6 /64) may hold at once; 0: no limit.</summary>
     public int MaxConnectionsPerClient { get; init; }
+
+    /// <summary>Servers a client is tried on after the first; null: every server of its pool once.</summary>
+    public int? Retries { get; init; }
+
+    /// <summary>Keep-alive timing of client and server sockets; null: the kernel's.</summary>
+    public TcpKeepAlive? TcpKeepAlive { get; init; }
+
+    /// <summary>The local address server connections leave from; null: the kernel's choice.</summary>
+    public IPAddress? SourceAddress { get; init; }
+
+    /// <summary><see cref="SourceAddress"/> with port 0, for binding; null without one.</summary>
+    public IPEndPoint? SourceEndPoint => SourceAddress is { } source ? new IPEndPoint(source, 0) : null;
 
     /// <summary><see cref="CheckTimeout"/> with its default resolved.</summary>
     public TimeSpan EffectiveCheckTimeout => CheckTimeout ?? ConnectTimeout;

@@ -59,6 +59,7 @@ internal sealed class Probe(Backend server, CheckPlan plan, Action<Probe, CheckO
             // leaving this probe running for ever.
             var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             Volatile.Write(ref _socket, socket);
+            ServerSocket.LeaveFrom(socket, plan.Source);
             await socket.ConnectAsync(endPoint).ConfigureAwait(false);
             if (plan.RequestFor(server) is { } request)
             {
@@ -112,9 +113,9 @@ internal sealed class Probe(Backend server, CheckPlan plan, Action<Probe, CheckO
 
 /// <summary>
 /// What every check does, from the settings: the limit in clock ticks, the default check port, the bytes to send
-/// (or the HTTP request's path) and what the answer must hold.
+/// (or the HTTP request's path), what the answer must hold, and the <c>--source</c> address to leave from.
 /// </summary>
-internal sealed record CheckPlan(TimeProvider Time, long TimeoutTicks, byte[]? Send, byte[]? Expect)
+internal sealed record CheckPlan(TimeProvider Time, long TimeoutTicks, byte[]? Send, byte[]? Expect, System.Net.IPEndPoint? Source = null)
 {
     /// <summary><c>--check-port</c>; 0: each server's own port (unless its <c>check-port=</c> says otherwise).</summary>
     public int Port { get; init; }
@@ -136,7 +137,7 @@ internal sealed record CheckPlan(TimeProvider Time, long TimeoutTicks, byte[]? S
                 $"GET {HttpPath} HTTP/1.1\r\nHost: {server.HostName}:{PortOf(server)}\r\nConnection: close\r\nUser-Agent: tcplb-check\r\n\r\n");
 
     public static CheckPlan From(Configuration.Settings settings, TimeProvider time) =>
-        new(time, time.Ticks(settings.EffectiveCheckTimeout), settings.CheckSend, settings.CheckExpect)
+        new(time, time.Ticks(settings.EffectiveCheckTimeout), settings.CheckSend, settings.CheckExpect, settings.SourceEndPoint)
         {
             Port = settings.CheckPort,
             HttpPath = settings.CheckHttpPath,

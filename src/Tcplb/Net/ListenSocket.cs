@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Tcplb.Configuration;
 using Tcplb.Infrastructure;
 
 namespace Tcplb.Net;
@@ -18,16 +19,18 @@ internal static class ListenSocket
     private const int SoReuseAddr = 2;
     private const int SoReusePort = 15;
 
-    public static Socket Open(int port, IPAddress? address = null) => Open(port, address, reusePort: false);
+    /// <param name="address">The one address to listen on; null: every interface, IPv4 and IPv6 (<see cref="IPAddress.IPv6Any"/> too).</param>
+    /// <param name="keepAlive">Keep-alive timing that accepted sockets inherit; null: the kernel's.</param>
+    public static Socket Open(int port, IPAddress? address = null, TcpKeepAlive? keepAlive = null) => Open(port, address, keepAlive, reusePort: false);
 
     /// <summary>
     /// <paramref name="count"/> sockets listening on <paramref name="port"/> together. The port is first bound
     /// alone, without <c>SO_REUSEPORT</c>, so that a port some other program (or another tcplb) holds is refused
     /// with "address already in use" instead of being shared with it.
     /// </summary>
-    public static Socket[] OpenGroup(int port, int count)
+    public static Socket[] OpenGroup(int port, int count, IPAddress? address = null, TcpKeepAlive? keepAlive = null)
     {
-        using (Open(port, address: null, reusePort: false))
+        using (Open(port, address, keepAlive: null, reusePort: false))
         {
         }
         var group = new Socket[count];
@@ -35,7 +38,7 @@ internal static class ListenSocket
         {
             for (var i = 0; i < count; i++)
             {
-                group[i] = Open(port, address: null, reusePort: true);
+                group[i] = Open(port, address, keepAlive, reusePort: true);
             }
         }
         catch
@@ -52,11 +55,16 @@ internal static class ListenSocket
     /// <summary>A listening socket this process inherited from the one that started it.</summary>
     public static Socket Inherited(int descriptor) => new(new SafeSocketHandle(descriptor, ownsHandle: true));
 
-    private static Socket Open(int port, IPAddress? address, bool reusePort)
+    private static Socket Open(int port, IPAddress? address, TcpKeepAlive? keepAlive, bool reusePort)
     {
         if (address is not null)
         {
-            return Bind(new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp), new IPEndPoint(address, port), reusePort);
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            if (address.Equals(IPAddress.IPv6Any))
+            {
+                socket.DualMode = true; // [::]:PORT means both families, whatever net.ipv6.bindv6only says
+            }
+            return Bind(socket, new IPEndPoint(address, port), keepAlive, reusePort);
         }
         if (Socket.OSSupportsIPv6)
         {
@@ -64,7 +72,7 @@ internal static class ListenSocket
             try
             {
                 dual.DualMode = true;
-                return Bind(dual, new IPEndPoint(IPAddress.IPv6Any, port), reusePort);
+                return Bind(dual, new IPEndPoint(IPAddress.IPv6Any, port), keepAlive, reusePort);
             }
             catch (SocketException e) when (e.SocketErrorCode is SocketError.AddressFamilyNotSupported or SocketError.AddressNotAvailable
                                                 or SocketError.ProtocolNotSupported)
@@ -72,7 +80,7 @@ internal static class ListenSocket
                 dual.Dispose(); // IPv6 disabled in this kernel or container: IPv4 alone will do
             }
         }
-        return Bind(new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp), new IPEndPoint(IPAddress.Any, port), reusePort);
+        return Bind(new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp), new IPEndPoint(IPAddress.Any, port), keepAlive, reusePort);
     }
 
     /// <summary>
@@ -82,7 +90,7 @@ internal static class ListenSocket
     /// </summary>
     public static void AllowRestart(Socket socket) => socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
 
-    private static Socket Bind(Socket socket, IPEndPoint endPoint, bool reusePort)
+    private static Socket Bind(Socket socket, IPEndPoint endPoint, TcpKeepAlive? keepAlive, bool reusePort)
     {
         try
         {
@@ -94,6 +102,10 @@ internal static class ListenSocket
             socket.NoDelay = true;
             // Accepted sockets inherit keep-alive from the listener: dead clients that never send FIN or RST are found.
             socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+            if (keepAlive is not null)
+            {
+                KeepAliveTiming.Apply(socket, keepAlive);
+            }
             socket.Bind(endPoint);
             socket.Listen(Backlog);
             return socket;

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Tcplb.Backends;
 using Tcplb.Balancing;
+using Tcplb.Configuration;
 using Tcplb.Infrastructure;
 
 namespace Tcplb.Net;
@@ -12,7 +13,8 @@ namespace Tcplb.Net;
 /// </summary>
 internal sealed partial class Session
 {
-    private readonly ConnectAttempt _attempt = new();
+    /// <summary>Made by the constructor, with <c>--retries</c>.</summary>
+    private readonly ConnectAttempt _attempt;
 
     /// <summary>The pool of the route chosen for this connection.</summary>
     private BackendPool _pool = null!;
@@ -47,8 +49,7 @@ internal sealed partial class Session
             Socket socket;
             try
             {
-                socket = new Socket(server.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+                socket = ServerSocket.Open(server.EndPoint, _context.ServerKeepAlive, _context.SourceEndPoint);
             }
             catch (SocketException e) when (ResourcePressure.IsOutOfResources(e.SocketErrorCode))
             {
@@ -61,7 +62,7 @@ internal sealed partial class Session
             }
             catch (SocketException e)
             {
-                _context.Log.Warn("cannot open a server socket", ("error", e.SocketErrorCode));
+                _context.Log.Warn("cannot open a server socket", ("error", ErrorText.Of(e)));
                 _pool.ReturnSlot(server);
                 Reject();
                 return;
@@ -93,6 +94,10 @@ internal sealed partial class Session
         if (socket is not null && _downstream.SocketError == SocketError.Success)
         {
             _pool.ReportConnected(backend);
+            if (_context.AccessLog)
+            {
+                _connectTicks = _context.Time.GetTimestamp() - _connectingSince - _queueTicks;
+            }
             StartRelaying(socket);
             return false;
         }

@@ -18,6 +18,9 @@ internal sealed partial class Session : IQueueWaiter
     private ClientKey _clientKey;
     private bool _clientCounted;
 
+    /// <summary>When the client began to wait, for the access log's <c>queue_ms</c>; 0 when not waiting (or no access log).</summary>
+    private long _queuedAt;
+
     /// <summary>Counts the client against <c>--max-conns-per-client</c>; false when it is over and has been reset.</summary>
     private bool EnterClientLimit(Socket client)
     {
@@ -52,6 +55,10 @@ internal sealed partial class Session : IQueueWaiter
         {
             _wait.Deadline = _context.Time.GetTimestamp() + _context.QueueTimeoutTicks;
         }
+        if (_context.AccessLog)
+        {
+            _queuedAt = _context.Time.GetTimestamp();
+        }
         Volatile.Write(ref _state, (int)State.Queued);
         _pool.Enqueue(_wait); // its turn may come at once, on another thread
     }
@@ -66,6 +73,8 @@ internal sealed partial class Session : IQueueWaiter
 
     private void ResumeAfterWait()
     {
+        _queueTicks += QueuedSoFar();
+        _queuedAt = 0;
         var server = _granted;
         _granted = null;
         if (server is null)
@@ -75,6 +84,9 @@ internal sealed partial class Session : IQueueWaiter
         }
         ConnectNext(server);
     }
+
+    /// <summary>How long the client has been waiting in the queue, if it is; 0 otherwise.</summary>
+    private long QueuedSoFar() => _queuedAt == 0 ? 0 : _context.Time.GetTimestamp() - _queuedAt;
 
     /// <summary>Timeout thread: a client that waited the queue timeout is reset, unless its turn came first.</summary>
     private void ExpireQueued(long now)

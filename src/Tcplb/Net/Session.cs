@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Tcplb.Backends;
 using Tcplb.Balancing;
 using Tcplb.Configuration;
+using Tcplb.Infrastructure;
 
 namespace Tcplb.Net;
 
@@ -34,6 +35,10 @@ internal sealed partial class Session
     private long _lastActivity;
     private long _openedAt;
 
+    /// <summary>For the access log: how long the connect took (<c>connect_ms</c>), -1 before a server accepted; how long the client was queued (<c>queue_ms</c>).</summary>
+    private long _connectTicks;
+    private long _queueTicks;
+
     public Session(SessionContext context, SessionPool home, int slice)
     {
         _context = context;
@@ -41,6 +46,7 @@ internal sealed partial class Session
         (_upstreamWindow, _downstreamWindow) = context.Slab.Windows(slice);
         _upstream = new Relay(this);
         _downstream = new Relay(this);
+        _attempt = new ConnectAttempt { MaxTries = context.MaxTries };
         _wait = new WaitNode(this, _attempt);
     }
 
@@ -69,6 +75,9 @@ internal sealed partial class Session
         _close.Open();
         _openedAt = _context.Time.GetTimestamp();
         _lastActivity = _openedAt;
+        _connectTicks = -1;
+        _queueTicks = 0;
+        _queuedAt = 0;
         _context.Connections.Opened();
         // No NoDelay call: Linux copies TCP_NODELAY (and SO_KEEPALIVE) from the listening socket to each
         // accepted one (ListenSocket sets both), which saves a system call per connection.
@@ -244,9 +253,13 @@ internal sealed partial class Session
             ("sent", SentBytes),
             ("received", _server is null ? 0 : _downstream.Bytes),
             ("tries", _attempt.Tries),
+            ("connect_ms", _connectTicks < 0 ? "-" : Milliseconds(_connectTicks)),
+            ("queue_ms", Milliseconds(_queueTicks + QueuedSoFar())),
             ("duration", _context.Time.GetElapsedTime(_openedAt)),
             ("reason", ReasonName(reason)));
     }
+
+    private double Milliseconds(long ticks) => Math.Round(_context.Time.Span(ticks).TotalMilliseconds, 3);
 
     internal static string ReasonName(CloseReason reason) => reason switch
     {

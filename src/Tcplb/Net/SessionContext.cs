@@ -1,3 +1,4 @@
+using System.Net;
 using Tcplb.Balancing;
 using Tcplb.Configuration;
 using Tcplb.Infrastructure;
@@ -25,6 +26,9 @@ internal sealed class SessionContext
         HashClients = settings.Balance == BalancePolicy.SourceHash;
         QueueTimeoutTicks = time.Ticks(settings.QueueTimeout);
         ResetOnServerDown = settings.ResetOnServerDown;
+        MaxTries = settings.Retries is { } retries ? retries + 1 : int.MaxValue;
+        ServerKeepAlive = settings.TcpKeepAlive;
+        SourceEndPoint = settings.SourceEndPoint;
         ClientLimit = settings.MaxConnectionsPerClient > 0 ? new ClientLimit(settings.MaxConnectionsPerClient, table, log, time) : null;
     }
 
@@ -62,6 +66,15 @@ internal sealed class SessionContext
 
     /// <summary><c>--on-down shutdown</c>: the timeout thread resets the connections of servers their checks took down.</summary>
     public bool ResetOnServerDown { get; }
+
+    /// <summary>Servers one client may be tried on: <c>--retries</c> + 1, or every server of its pool.</summary>
+    public int MaxTries { get; }
+
+    /// <summary><c>--tcp-keepalive</c> for server sockets (client sockets inherit it from the listener); null: the kernel's.</summary>
+    public TcpKeepAlive? ServerKeepAlive { get; }
+
+    /// <summary><c>--source</c> with port 0; null: the kernel chooses the local address.</summary>
+    public IPEndPoint? SourceEndPoint { get; }
 
     /// <summary>Connections per client address; null without <c>--max-conns-per-client</c>.</summary>
     public ClientLimit? ClientLimit { get; }

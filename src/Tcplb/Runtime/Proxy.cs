@@ -28,6 +28,7 @@ internal sealed class Proxy : IDisposable
     private readonly TimeProvider _time;
     private readonly StateTable _table;
     private readonly int _defaultCheckPort;
+    private readonly string _listen;
 
     /// <param name="listener">A listening socket to accept from (a worker's share of the port); by default the port of <paramref name="settings"/> is bound.</param>
     /// <param name="table">
@@ -46,7 +47,8 @@ internal sealed class Proxy : IDisposable
             new BackendPool(members, BalancePolicies.Create(settings.Balance, random, turns), settings.Cooldown, time, log, checks, settings.SlowStart), _table);
         _context = new SessionContext(settings, Routes, slab, _table, time, log);
         _sessions = new SessionPool(_context);
-        _listener = new Listener(listener ?? ListenSocket.Open(settings.Port, bindAddress), _sessions, _context.Pressure);
+        _listener = new Listener(listener ?? ListenSocket.Open(settings.Port, bindAddress ?? settings.ListenAddress, settings.TcpKeepAlive), _sessions, _context.Pressure);
+        _listen = ListenArgument.Format(bindAddress ?? settings.ListenAddress, LocalEndPoint.Port); // kept: the socket closes at SIGTERM
         _table.Workers.Mine.Slices = slab.Capacity;
         _timeouts = checks && _table.Worker == 0
             ? new TimeoutThread(_sessions, time, AnyWaiting, DispatchWaiting,
@@ -130,6 +132,7 @@ internal sealed class Proxy : IDisposable
         return new ProxyStatus
         {
             Accepting = Accepting,
+            Listen = _listen,
             Uptime = _time.Span(now - _table.CreatedAt),
             Workers = workers.Count,
             ActiveConnections = Connections.Active,

@@ -7,6 +7,10 @@ namespace Tcplb.Runtime;
 internal sealed class ProxyStatus
 {
     public required bool Accepting { get; init; }
+
+    /// <summary>Where clients connect: <c>*:7777</c> (every interface), <c>127.0.0.1:7777</c>, <c>[::1]:7777</c>.</summary>
+    public string Listen { get; init; } = "";
+
     public required TimeSpan Uptime { get; init; }
 
     /// <summary>Worker processes serving the port.</summary>

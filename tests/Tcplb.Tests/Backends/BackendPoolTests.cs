@@ -45,6 +45,20 @@ public class BackendPoolTests
     }
 
     [Fact]
+    public void Pick_WithRetries_TriesAtMostRetriesPlusOneServers_AndDoesNotQueue()
+    {
+        var servers = Servers.Make(5);
+        var pool = Pool(servers);
+        var attempt = new ConnectAttempt { MaxTries = 2 };
+        attempt.Begin(0);
+        Assert.NotNull(pool.Pick(attempt));
+        Assert.NotNull(pool.Pick(attempt));
+        Assert.Null(pool.Pick(attempt));
+        Assert.False(attempt.MustWait);
+        Assert.Equal(2, attempt.Tries);
+    }
+
+    [Fact]
     public void Pick_SkipsServersInCooldown()
     {
         var servers = Servers.Make(3);

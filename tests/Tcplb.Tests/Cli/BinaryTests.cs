@@ -224,7 +224,7 @@ public class BinaryTests
         using var dir = new TempDirectory();
         var help = TcplbProcess.Run(dir.Path, "--help");
         Assert.Equal(0, help.ExitCode);
-        Assert.Contains("usage: tcplb PORT [options]", help.Stdout);
+        Assert.Contains("usage: tcplb [ADDR:]PORT [options]", help.Stdout);
         Assert.Contains("--connect-timeout DUR", help.Stdout);
         var version = TcplbProcess.Run(dir.Path, "--version");
         Assert.Equal(0, version.ExitCode);
@@ -243,7 +243,7 @@ public class BinaryTests
         dir.Write("hosts", "127.0.0.1:1\n");
         var (code, _, stderr) = TcplbProcess.Run(dir.Path, args);
         Assert.Equal(2, code);
-        Assert.Equal([message, "usage: tcplb PORT [options]   (tcplb --help for the options)"], Lines(stderr));
+        Assert.Equal([message, "usage: tcplb [ADDR:]PORT [options]   (tcplb --help for the options)"], Lines(stderr));
     }
 
     [Theory]

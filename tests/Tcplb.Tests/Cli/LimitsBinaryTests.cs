@@ -42,7 +42,7 @@ public class LimitsBinaryTests
         Assert.Equal(0, code);
         Assert.Contains("127.0.0.1:5432 host=127.0.0.1:5432 weight=2 maxconn=90\n", stdout);
         Assert.Contains("127.0.0.1:5433 host=127.0.0.1:5433 weight=1\n", stdout);
-        Assert.Contains($"{Environment.ProcessorCount} workers", stdout);
+        Assert.Contains($", 2 servers, {Environment.ProcessorCount} workers\n", stdout);
     }
 
     [Fact]

@@ -131,4 +131,35 @@ public class OptionsParserTests
     [Fact]
     public void Parse_Probe_TakesTheAddress() =>
         Assert.Equal("127.0.0.1:7777", Assert.IsType<Command.Probe>(OptionsParser.Parse(["--probe", "127.0.0.1:7777"], _ => null)).Address);
+
+    [Fact]
+    public void Parse_ListenAddressRetriesKeepAliveSource_AreApplied()
+    {
+        var options = Parse(["127.0.0.1:8080", "--retries", "2", "--tcp-keepalive", "60s:10s:6", "--source", "127.0.0.2"]);
+        Assert.Equal((IPAddress.Loopback, 8080), (options.ListenAddress, options.Port));
+        Assert.Equal("127.0.0.1:8080", options.Listen);
+        Assert.Equal(2, options.Retries);
+        Assert.Equal(new TcpKeepAlive(60, 10, 6), options.TcpKeepAlive);
+        Assert.Equal(IPAddress.Parse("127.0.0.2"), options.SourceAddress);
+
+        var fromEnv = Parse(["[::1]:8080"], new() { ["TCPLB_RETRIES"] = "0", ["TCPLB_TCP_KEEPALIVE"] = "5m", ["TCPLB_SOURCE"] = "::1" });
+        Assert.Equal((IPAddress.IPv6Loopback, "[::1]:8080"), (fromEnv.ListenAddress, fromEnv.Listen));
+        Assert.Equal((0, new TcpKeepAlive(300, null, null), IPAddress.IPv6Loopback), (fromEnv.Retries, fromEnv.TcpKeepAlive, fromEnv.SourceAddress));
+
+        var defaults = Parse(["8080"]);
+        Assert.Equal((null, "*:8080"), (defaults.ListenAddress, defaults.Listen));
+        Assert.Null(defaults.Retries);
+        Assert.Null(defaults.TcpKeepAlive);
+        Assert.Null(defaults.SourceAddress);
+    }
+
+    [Theory]
+    [InlineData("--retries", "-1", "--retries: '-1' must be a whole number from 0 to 1000")]
+    [InlineData("--retries", "many", "--retries: 'many' must be a whole number from 0 to 1000")]
+    [InlineData("--tcp-keepalive", "soon", "--tcp-keepalive: 'soon' is not a duration")]
+    [InlineData("--source", "eth0", "--source: 'eth0' must be an IP address, such as 10.0.0.5 or fd00::5")]
+    [InlineData("--source", "10.0.0.0/8", "--source: '10.0.0.0/8' must be an IP address")]
+    [InlineData("--source", "192.0.2.1", "--source: cannot use '192.0.2.1': address not available (not an address of this machine)")]
+    public void Parse_BadEdgeOption_OneLineNamingOptionAndValue(string flag, string value, string message) =>
+        Assert.StartsWith(message, ParseError(["7777", flag, value]));
 }

@@ -21,7 +21,7 @@ public class ValidateTests
 
         Assert.Equal(0, exit);
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.StartsWith($"tcplb: configuration ok: port {port}, balance least-conn, ", lines[0]);
+        Assert.StartsWith($"tcplb: configuration ok: listen *:{port}, balance least-conn, ", lines[0]);
         Assert.Contains("127.0.0.1:5000 host=127.0.0.1:5000 weight=1", lines);
         Assert.Contains("127.0.0.1:5002 host=127.0.0.1:5002 weight=1 routes=api.example.com,*.example.com", lines);
         Assert.Contains(lines, l => l.EndsWith(":5001 host=localhost:5001 weight=2", StringComparison.Ordinal));

@@ -159,7 +159,7 @@ public class RelayTests
             await Eventually.Within(client.ReadToEndAsync());
         }
         proxy.WaitUntilIdle();
-        Assert.Matches($@"level=info msg=connection client=127\.0\.0\.1:\d+ server={Regex.Escape(echo.EndPoint.ToString())} sni=- sent=5 received=5 tries=1 duration=\S+ reason=done",
+        Assert.Matches($@"level=info msg=connection client=127\.0\.0\.1:\d+ server={Regex.Escape(echo.EndPoint.ToString())} sni=- sent=5 received=5 tries=1 connect_ms=[0-9.]+ queue_ms=0 duration=\S+ reason=done",
             proxy.LogText);
     }
 
@@ -178,6 +178,6 @@ public class RelayTests
             // The reset can overtake the client's own view of its finished handshake.
         }
         proxy.WaitUntilIdle();
-        Assert.Matches(@"msg=connection client=127\.0\.0\.1:\d+ server=- sni=- sent=0 received=0 tries=1 duration=\S+ reason=no-server", proxy.LogText);
+        Assert.Matches(@"msg=connection client=127\.0\.0\.1:\d+ server=- sni=- sent=0 received=0 tries=1 connect_ms=- queue_ms=0 duration=\S+ reason=no-server", proxy.LogText);
     }
 }

@@ -101,7 +101,7 @@ public class SniRoutingTests : IDisposable
             Assert.False(await Eventually.Within(client.WaitForCloseAsync()));
         }
         proxy.WaitUntilIdle();
-        Assert.Matches(@"server=- sni=other\.test sent=0 received=0 tries=0 duration=\S+ reason=no-route", proxy.LogText);
+        Assert.Matches(@"server=- sni=other\.test sent=0 received=0 tries=0 connect_ms=- queue_ms=0 duration=\S+ reason=no-route", proxy.LogText);
         Assert.Equal(1, proxy.Proxy.Status().RejectedConnections);
     }
 

@@ -137,6 +137,15 @@ internal sealed partial class TcplbProcess : IDisposable
         return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
+    /// <summary>A socket listening on a port of <paramref name="address"/> that the kernel chose: a port in use.</summary>
+    public static Socket Listening(IPAddress address)
+    {
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(address, 0));
+        socket.Listen();
+        return socket;
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited)
