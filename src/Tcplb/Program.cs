@@ -109,7 +109,7 @@ internal static partial class Program
         StateTable table;
         try
         {
-            table = StateTable.Create(settings.WorkerCount, Proxy.ClientRoom(settings, settings.WorkerCount), time.GetTimestamp(), shareable: several);
+            table = Proxy.CreateTable(settings, settings.WorkerCount, time.GetTimestamp(), shareable: several);
         }
         catch (IOException e)
         {

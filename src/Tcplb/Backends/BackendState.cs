@@ -139,35 +139,37 @@ internal sealed unsafe partial class BackendState
     /// <summary>This worker's list no longer has the server: once no worker lists it and it is idle, its row may serve another.</summary>
     public void Unlist() => _table.Unlist(_index);
 
-    /// <summary>Records a failed connect. Returns the cooldown when this failure took the server down, else null.</summary>
+    /// <summary>
+    /// Records a failed connect. The <paramref name="threshold"/>th failure in a row (counted for the group) takes
+    /// the server down; returns the cooldown then, else null. The cooldown grows with each failure past it.
+    /// </summary>
     /// <remarks>Failures of attempts that started before the server was marked down do not extend its cooldown again.</remarks>
-    public TimeSpan? MarkFailed(TimeProvider time, TimeSpan baseCooldown)
+    public TimeSpan? MarkFailed(TimeProvider time, TimeSpan baseCooldown, int threshold = 1)
     {
         Interlocked.Increment(ref _counters.Mine.ConnectFailures);
         var now = time.GetTimestamp();
         using (SharedLock.Hold(&_row->Lock))
         {
-            if (_row->DownUntil > now)
+            if (_row->DownUntil > now || ++_row->Failures < threshold)
             {
                 return null;
             }
-            var cooldown = Cooldown.After(++_row->Failures, baseCooldown);
+            var cooldown = Cooldown.After(_row->Failures - threshold + 1, baseCooldown);
             Volatile.Write(ref _row->DownUntil, now + time.Ticks(cooldown));
             return cooldown;
         }
     }
 
     /// <summary>
-    /// Records a failed connect while active checks decide when servers come back: the server is down until
-    /// <c>rise</c> checks in a row pass. Returns true when this failure took it down.
+    /// Records a failed connect while active checks decide when servers come back: the <paramref name="threshold"/>th
+    /// failure in a row takes the server down until <c>rise</c> checks in a row pass. Returns true when this failure took it down.
     /// </summary>
-    public bool MarkFailedUntilChecked()
+    public bool MarkFailedUntilChecked(int threshold = 1)
     {
         Interlocked.Increment(ref _counters.Mine.ConnectFailures);
         using (SharedLock.Hold(&_row->Lock))
         {
-            _row->Failures++;
-            if (_row->DownUntil >= UntilChecksPass)
+            if (++_row->Failures < threshold || _row->DownUntil >= UntilChecksPass)
             {
                 return false;
             }

@@ -19,13 +19,16 @@ internal sealed partial class BackendPool
     private readonly Log _log;
     private readonly bool _checksDecide;
     private readonly long _slowStartTicks;
+    private readonly int _failThreshold;
     private volatile Backend[] _servers;
 
     /// <param name="checksDecide">Active checks are on: a server down after a failed connect comes back through them only.</param>
     /// <param name="slowStart">How long a server that comes up ramps to its full weight; zero: at once.</param>
+    /// <param name="failThreshold">Failed connects in a row (in the whole group) that take a server down.</param>
     public BackendPool(IReadOnlyList<Backend> servers, IBalancePolicy policy, TimeSpan cooldown, TimeProvider time, Log log,
-        bool checksDecide = false, TimeSpan slowStart = default)
+        bool checksDecide = false, TimeSpan slowStart = default, int failThreshold = 1)
     {
+        _failThreshold = failThreshold;
         _servers = [.. servers];
         _policy = policy;
         _cooldown = cooldown;
@@ -129,12 +132,12 @@ internal sealed partial class BackendPool
     {
         if (_checksDecide)
         {
-            if (server.State.MarkFailedUntilChecked())
+            if (server.State.MarkFailedUntilChecked(_failThreshold))
             {
                 _log.Warn("server down", ("server", server.Name), ("reason", reason), ("until", "checks pass"));
             }
         }
-        else if (server.State.MarkFailed(_time, _cooldown) is { } cooldown)
+        else if (server.State.MarkFailed(_time, _cooldown, _failThreshold) is { } cooldown)
         {
             _log.Warn("server down", ("server", server.Name), ("cooldown", cooldown), ("reason", reason));
         }

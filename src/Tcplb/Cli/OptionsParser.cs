@@ -48,6 +48,8 @@ internal static class OptionsParser
         new("--retries", "TCPLB_RETRIES", true, (o, v, w) => o with { Retries = Integer(v, w, 0, 1000) }),
         new("--tcp-keepalive", "TCPLB_TCP_KEEPALIVE", true, (o, v, w) => o with { TcpKeepAlive = TcpKeepAlive.Parse(v, w) }),
         new("--source", "TCPLB_SOURCE", true, (o, v, w) => o with { SourceAddress = ParseSourceAddress(v, w) }),
+        new("--fail-threshold", "TCPLB_FAIL_THRESHOLD", true, (o, v, w) => o with { FailThreshold = Integer(v, w, 1, 100) }),
+        new("--max-conn-rate-per-client", "TCPLB_MAX_CONN_RATE_PER_CLIENT", true, (o, v, w) => o with { MaxConnectionRatePerClient = Integer(v, w, 0, 1_000_000) }),
     ];
 
     public static Command Parse(IReadOnlyList<string> args, Func<string, string?> environment)

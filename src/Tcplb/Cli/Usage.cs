@@ -15,8 +15,7 @@ internal static class Usage
         Listens on PORT (every interface, IPv4 and IPv6), or on one address only
         (127.0.0.1:7777, [::1]:7777; 0.0.0.0:7777 is IPv4 only, [::]:7777 both),
         and spreads connections over the servers in the hosts file, one HOST:PORT
-        per line (optional weight=N, maxconn=N,
-        check-port=N; # comments).
+        per line (optional weight=N, maxconn=N, check-port=N; # comments).
         Lines with sni=NAME[,NAME] (exact or *.domain) serve TLS clients asking for
         those names; the other lines serve everyone else. TLS is never decrypted.
 
@@ -51,7 +50,10 @@ internal static class Usage
           --slow-start DUR         TCPLB_SLOW_START        a server that comes up ramps from 1/10 of its weight (0: off)
           --queue-timeout DUR      TCPLB_QUEUE_TIMEOUT     how long a client waits when all servers are at maxconn (3s)
           --max-conns-per-client N TCPLB_MAX_CONNS_PER_CLIENT  per client address (IPv6: /64); more are reset (0: none)
+          --max-conn-rate-per-client N
+                                   TCPLB_MAX_CONN_RATE_PER_CLIENT  new connections per second per address, burst N (0: none)
           --retries N              TCPLB_RETRIES           try a client on at most N+1 servers (every server once)
+          --fail-threshold N       TCPLB_FAIL_THRESHOLD    failed connects in a row that put a server in cooldown (1)
 
         sockets:
           --tcp-keepalive IDLE[:INTERVAL[:COUNT]]

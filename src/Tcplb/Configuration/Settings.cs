@@ -61,6 +61,12 @@ internal sealed record Settings
     /// <summary>How long a client waits for a slot when every server is at its <c>maxconn</c>.</summary>
     public TimeSpan QueueTimeout { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>Failed connects in a row, counted for the whole group of workers, that put a server in cooldown.</summary>
+    public int FailThreshold { get; init; } = 1;
+
+    /// <summary>New connections per second one client address (IPv4, or IPv6 /64) may open, with a burst of as many; 0: no limit.</summary>
+    public int MaxConnectionRatePerClient { get; init; }
+
     /// <summary>Connections one client address (IPv4, or IPv6 /64) may hold at once; 0: no limit.</summary>
     public int MaxConnectionsPerClient { get; init; }
 

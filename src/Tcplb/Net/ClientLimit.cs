@@ -51,6 +51,31 @@ internal sealed class ClientLimit(int limit, StateTable table, Log log, TimeProv
     public void Leave(ClientKey key) => _counts.Leave(key.Value, key.IsIPv4);
 }
 
+/// <summary>
+/// <c>--max-conn-rate-per-client</c>: new connections per second from one client address (IPv4, or IPv6 /64), with
+/// a burst of as many, for the whole group of workers (<see cref="ClientRates"/>).
+/// </summary>
+internal sealed class ClientRate(int perSecond, StateTable table, Log log, TimeProvider time)
+{
+    private readonly LogThrottle _warning = new(time, TimeSpan.FromSeconds(1));
+    private readonly ClientRates _rates = new(table);
+    private readonly long _intervalTicks = Math.Max(1, time.TimestampFrequency / perSecond);
+
+    /// <summary>Admits a new connection of client <paramref name="key"/>; false when it is over its rate.</summary>
+    public bool TryAdmit(ClientKey key)
+    {
+        if (_rates.TryAdmit(key.Value, key.IsIPv4, time.GetTimestamp(), _intervalTicks, perSecond))
+        {
+            return true;
+        }
+        if (_warning.TryPass())
+        {
+            log.Warn("client over its connection rate; its new connections are reset", ("client", key), ("rate", perSecond));
+        }
+        return false;
+    }
+}
+
 /// <summary>A client address as the per-client limit counts it: an IPv4 address, or the /64 of an IPv6 one.</summary>
 internal readonly record struct ClientKey(ulong Value, bool IsIPv4)
 {

@@ -32,6 +32,9 @@ internal enum CloseReason
     /// <summary>The client's address already held <c>--max-conns-per-client</c> connections.</summary>
     ClientLimit,
 
+    /// <summary>The client's address opened new connections faster than <c>--max-conn-rate-per-client</c>.</summary>
+    ClientRate,
+
     /// <summary>Its server's checks took it down, and <c>--on-down shutdown</c> resets such connections.</summary>
     ServerDown,
 }

@@ -27,6 +27,9 @@ internal sealed class ConnectionCounters(StateTable table)
     /// <summary>Client connections reset because their address held <c>--max-conns-per-client</c> already.</summary>
     public long ClientLimitRejected => _rows.Sum(static (ref WorkerRow r) => ref r.ClientLimitRejected);
 
+    /// <summary>Client connections reset because their address opened them faster than <c>--max-conn-rate-per-client</c>.</summary>
+    public long ClientRateRejected => _rows.Sum(static (ref WorkerRow r) => ref r.ClientRateRejected);
+
     /// <summary>Client connections reset because checks took their server down (<c>--on-down shutdown</c>).</summary>
     public long ServerDownResets => _rows.Sum(static (ref WorkerRow r) => ref r.ServerDownResets);
 
@@ -51,6 +54,9 @@ internal sealed class ConnectionCounters(StateTable table)
                 break;
             case CloseReason.ClientLimit:
                 Interlocked.Increment(ref mine.ClientLimitRejected);
+                break;
+            case CloseReason.ClientRate:
+                Interlocked.Increment(ref mine.ClientRateRejected);
                 break;
             case CloseReason.ServerDown:
                 Interlocked.Increment(ref mine.ServerDownResets);

@@ -5,7 +5,7 @@ using Tcplb.Balancing;
 namespace Tcplb.Net;
 
 /// <summary>
-/// Traffic control: the per-client limit, checked once at accept, and the wait for a slot when every server is
+/// Traffic control: the per-client rate and limit, checked once at accept, and the wait for a slot when every server is
 /// at its <c>maxconn</c>. A waiting client holds its session and slab slice but no server socket; no timer or
 /// task is made for it: a freed slot hands itself to the first client waiting (<see cref="BackendPool.DispatchWaiting"/>),
 /// and the timeout thread's scan ends a wait that lasted the queue timeout.
@@ -21,21 +21,27 @@ internal sealed partial class Session : IQueueWaiter
     /// <summary>When the client began to wait, for the access log's <c>queue_ms</c>; 0 when not waiting (or no access log).</summary>
     private long _queuedAt;
 
-    /// <summary>Counts the client against <c>--max-conns-per-client</c>; false when it is over and has been reset.</summary>
+    /// <summary>
+    /// Judges the client by <c>--max-conn-rate-per-client</c>, then counts it against <c>--max-conns-per-client</c>;
+    /// false when it is over either and has been reset.
+    /// </summary>
     private bool EnterClientLimit(Socket client)
     {
-        if (_context.ClientLimit is not { } limit)
+        if (_context.ClientLimit is null && _context.ClientRate is null)
         {
             return true;
         }
         _clientKey = ClientKey.Of(client);
-        if (limit.TryEnter(_clientKey))
+        var reason = _context.ClientRate?.TryAdmit(_clientKey) == false ? CloseReason.ClientRate
+            : _context.ClientLimit?.TryEnter(_clientKey) == false ? CloseReason.ClientLimit
+            : CloseReason.Done;
+        if (reason == CloseReason.Done)
         {
-            _clientCounted = true;
+            _clientCounted = _context.ClientLimit is not null;
             return true;
         }
         _upstreamWaits = 1; // no hello is read: the reject alone releases the session
-        Reject(CloseReason.ClientLimit);
+        Reject(reason);
         return false;
     }
 

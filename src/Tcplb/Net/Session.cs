@@ -272,6 +272,7 @@ internal sealed partial class Session
         CloseReason.Shutdown => "shutdown",
         CloseReason.QueueTimeout => "queue-timeout",
         CloseReason.ClientLimit => "client-limit",
+        CloseReason.ClientRate => "client-rate",
         CloseReason.ServerDown => "server-down",
         _ => "none",
     };

@@ -30,6 +30,7 @@ internal sealed class SessionContext
         ServerKeepAlive = settings.TcpKeepAlive;
         SourceEndPoint = settings.SourceEndPoint;
         ClientLimit = settings.MaxConnectionsPerClient > 0 ? new ClientLimit(settings.MaxConnectionsPerClient, table, log, time) : null;
+        ClientRate = settings.MaxConnectionRatePerClient > 0 ? new ClientRate(settings.MaxConnectionRatePerClient, table, log, time) : null;
     }
 
     /// <summary>The routes and their pools, swapped whole on reload.</summary>
@@ -75,6 +76,9 @@ internal sealed class SessionContext
 
     /// <summary><c>--source</c> with port 0; null: the kernel chooses the local address.</summary>
     public IPEndPoint? SourceEndPoint { get; }
+
+    /// <summary>New connections per second per client address; null without <c>--max-conn-rate-per-client</c>.</summary>
+    public ClientRate? ClientRate { get; }
 
     /// <summary>Connections per client address; null without <c>--max-conns-per-client</c>.</summary>
     public ClientLimit? ClientLimit { get; }

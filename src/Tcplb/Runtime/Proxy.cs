@@ -40,11 +40,11 @@ internal sealed class Proxy : IDisposable
     {
         _defaultCheckPort = settings.CheckPort;
         _time = time;
-        _table = table ?? StateTable.Create(1, ClientRoom(settings), time.GetTimestamp(), shareable: false);
+        _table = table ?? CreateTable(settings, 1, time.GetTimestamp(), shareable: false);
         var slab = BufferSlab.ForConnections(settings.MaxConnections, settings.BufferSize);
         var checks = settings.CheckInterval > TimeSpan.Zero;
         Routes = new RouteTable(servers, (turns, members) =>
-            new BackendPool(members, BalancePolicies.Create(settings.Balance, random, turns), settings.Cooldown, time, log, checks, settings.SlowStart), _table);
+            new BackendPool(members, BalancePolicies.Create(settings.Balance, random, turns), settings.Cooldown, time, log, checks, settings.SlowStart, settings.FailThreshold), _table);
         _context = new SessionContext(settings, Routes, slab, _table, time, log);
         _sessions = new SessionPool(_context);
         _listener = new Listener(listener ?? ListenSocket.Open(settings.Port, bindAddress ?? settings.ListenAddress, settings.TcpKeepAlive), _sessions, _context.Pressure);
@@ -56,9 +56,13 @@ internal sealed class Proxy : IDisposable
             : new TimeoutThread(_sessions, time, AnyWaiting, DispatchWaiting);
     }
 
-    /// <summary>Client entries the shared table needs for <c>--max-conns-per-client</c>: room for every connection the group can hold.</summary>
-    public static int ClientRoom(Settings settings, int workers = 1) =>
-        settings.MaxConnectionsPerClient > 0 ? ClientCounts.CapacityFor((long)settings.MaxConnections + workers) : 0;
+    /// <summary>
+    /// The shared state table for <paramref name="workers"/> processes: with <c>--max-conns-per-client</c>, room for
+    /// every connection the group can hold; with <c>--max-conn-rate-per-client</c>, for the rates.
+    /// </summary>
+    public static StateTable CreateTable(Settings settings, int workers, long createdAt, bool shareable) =>
+        StateTable.Create(workers, settings.MaxConnectionsPerClient > 0 ? ClientCounts.CapacityFor((long)settings.MaxConnections + workers) : 0,
+            createdAt, shareable, settings.MaxConnectionRatePerClient > 0 ? ClientRates.Capacity : 0);
 
     /// <summary>The routes of the hosts file, each with its pool of servers; what a reload replaces.</summary>
     public RouteTable Routes { get; }
@@ -141,6 +145,7 @@ internal sealed class Proxy : IDisposable
             QueueLength = queued,
             QueueTimeouts = Connections.QueueTimeouts,
             ClientLimitRejected = Connections.ClientLimitRejected,
+            ClientRateRejected = Connections.ClientRateRejected,
             ServerDownResets = Connections.ServerDownResets,
             Slices = slices,
             SlicesInUse = slicesInUse,

@@ -24,6 +24,7 @@ internal sealed class ProxyStatus
 
     public long QueueTimeouts { get; init; }
     public long ClientLimitRejected { get; init; }
+    public long ClientRateRejected { get; init; }
 
     /// <summary>Client connections reset because checks took their server down (<c>--on-down shutdown</c>).</summary>
     public long ServerDownResets { get; init; }

@@ -10,6 +10,7 @@ namespace Tcplb.SharedState;
 /// route rows        R x 64 B   keyed by name: the pool's round-robin turn (one cache line each)
 /// worker blocks     W x (128 B worker row + S x 64 B server counters + R x 8 B route counters)
 /// client entries    C x (16 B + 4 B per worker)   connections per client address (--max-conns-per-client)
+/// rate entries      T x 24 B   when each client address's next connection is due (--max-conn-rate-per-client)
 /// </code>
 /// A worker writes counters only in its own block, so that without limits the one cache line two workers
 /// write per connection is the round-robin turn of the pool; readers add the blocks up. Everything is zero at
@@ -51,9 +52,11 @@ internal readonly unsafe struct StateLayout
     /// <summary>Client entry <paramref name="index"/>: a <see cref="ClientEntry"/> followed by one count per worker.</summary>
     public ClientEntry* Client(int index) => (ClientEntry*)(_base + ClientsOffset + (long)index * ClientEntryBytes);
 
+    public RateEntry* Rate(int index) => (RateEntry*)(_base + RatesOffset + (long)index * sizeof(RateEntry));
+
     public int ClientEntryBytes => Align(sizeof(ClientEntry) + 4 * Shape.Workers, 8);
 
-    public long TotalBytes => ClientsOffset + (long)Shape.Clients * ClientEntryBytes;
+    public long TotalBytes => RatesOffset + (long)Shape.Rates * sizeof(RateEntry);
 
     private long ServersOffset => HeaderBytes;
 
@@ -65,6 +68,8 @@ internal readonly unsafe struct StateLayout
 
     private long ClientsOffset => WorkersOffset + Shape.Workers * WorkerBlockBytes;
 
+    private long RatesOffset => ClientsOffset + (long)Shape.Clients * ClientEntryBytes;
+
     private byte* Block(int worker) => _base + WorkersOffset + worker * WorkerBlockBytes;
 
     private static int Align(int bytes, int to) => (bytes + to - 1) / to * to;
@@ -73,7 +78,7 @@ internal readonly unsafe struct StateLayout
 }
 
 /// <summary>How many rows of each kind a table has; fixed when it is made, and written in its header for the workers that map it.</summary>
-internal readonly record struct StateShape(int Workers, int Servers, int Routes, int Clients);
+internal readonly record struct StateShape(int Workers, int Servers, int Routes, int Clients, int Rates = 0);
 
 /// <summary>One row per worker, <c>W</c> of them <c>stride</c> bytes apart; a worker writes <see cref="Mine"/> only, readers add them up.</summary>
 internal readonly unsafe struct PerWorker<T>(byte* first, long stride, int count, int own) where T : unmanaged
@@ -115,12 +120,16 @@ internal struct TableHeader
 
     /// <summary>Server rows ever claimed: rows are taken in order and never cleared, so the rest are free and never read.</summary>
     [FieldOffset(32)] public int ServersUsed;
+    [FieldOffset(36)] public int Rates;
 
     /// <summary>Held for each change of the client entries: written per connection when a per-client limit is set.</summary>
     [FieldOffset(64)] public int ClientsLock;
 
     /// <summary>Client entries in use.</summary>
     [FieldOffset(68)] public int ClientsUsed;
+
+    /// <summary>Held for each change of the rate entries: written per connection when a per-client rate is set.</summary>
+    [FieldOffset(96)] public int RatesLock;
 }
 
 /// <summary>A server's state that every worker reads and changes: its health, its checks, its <c>maxconn</c> admission.</summary>
@@ -169,6 +178,7 @@ internal struct WorkerRow
     [FieldOffset(40)] public long QueueTimeouts;
     [FieldOffset(48)] public long ClientLimitRejected;
     [FieldOffset(56)] public long ServerDownResets;
+    [FieldOffset(64)] public long ClientRateRejected;
 }
 
 /// <summary>One worker's figures for one server.</summary>
@@ -195,4 +205,14 @@ internal struct ClientEntry
     public ulong Key;
     public int IsIPv4;
     public int Total;
+}
+
+/// <summary>A client address's rate: when its next connection is due with its burst spent (the shared clock).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct RateEntry
+{
+    public ulong Key;
+    public int IsIPv4;
+    public int InUse;
+    public long Due;
 }

@@ -59,9 +59,10 @@ internal sealed unsafe class StateTable
 
     /// <summary>A table in shared memory for <paramref name="workers"/> processes; shareable: its descriptor stays open for them.</summary>
     /// <param name="clients">Room for client addresses (0 without a per-client limit).</param>
-    public static StateTable Create(int workers, int clients, long createdAt, bool shareable)
+    /// <param name="rates">Room for client addresses' rates (0 without a per-client rate).</param>
+    public static StateTable Create(int workers, int clients, long createdAt, bool shareable, int rates = 0)
     {
-        var shape = new StateShape(workers, MaxServers, MaxRoutes, clients);
+        var shape = new StateShape(workers, MaxServers, MaxRoutes, clients, rates);
         var bytes = new StateLayout(null, shape).TotalBytes;
         var descriptor = SharedMemory.Create(bytes);
         var table = new StateTable(SharedMemory.Map(descriptor, bytes), null, shape, 0, shareable ? descriptor : -1);
@@ -70,7 +71,8 @@ internal sealed unsafe class StateTable
             SharedMemory.Close(descriptor); // the mapping stays
         }
         var header = table.Layout.Header;
-        (header->Workers, header->Servers, header->Routes, header->Clients, header->CreatedAt) = (workers, shape.Servers, shape.Routes, clients, createdAt);
+        (header->Workers, header->Servers, header->Routes, header->Clients, header->Rates, header->CreatedAt) =
+            (workers, shape.Servers, shape.Routes, clients, rates, createdAt);
         Volatile.Write(ref header->Magic, StateLayout.Magic);
         return table;
     }
@@ -85,13 +87,13 @@ internal sealed unsafe class StateTable
         {
             throw new IOException($"descriptor {descriptor} does not hold a state table for worker {worker}");
         }
-        return new StateTable(baseAddress, null, new StateShape(header->Workers, header->Servers, header->Routes, header->Clients), worker, descriptor);
+        return new StateTable(baseAddress, null, new StateShape(header->Workers, header->Servers, header->Routes, header->Clients, header->Rates), worker, descriptor);
     }
 
     /// <summary>A small table in this process's own memory, for one object that nothing shares (unit tests).</summary>
-    public static StateTable Private(int servers = 1, int routes = 1, int clients = 0)
+    public static StateTable Private(int servers = 1, int routes = 1, int clients = 0, int rates = 0)
     {
-        var shape = new StateShape(1, servers, routes, clients);
+        var shape = new StateShape(1, servers, routes, clients, rates);
         var pinned = GC.AllocateArray<byte>((int)new StateLayout(null, shape).TotalBytes + 64, pinned: true);
         var aligned = (byte*)(((nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned)) + 63) & ~(nint)63);
         return new StateTable(aligned, pinned, shape, 0, -1);
@@ -166,6 +168,7 @@ internal sealed unsafe class StateTable
     {
         SharedLock.ReleaseHeldBy(&Layout.Header->RowsLock, pid);
         SharedLock.ReleaseHeldBy(&Layout.Header->ClientsLock, pid);
+        SharedLock.ReleaseHeldBy(&Layout.Header->RatesLock, pid);
         ref var row = ref Layout.Workers(worker)[worker];
         (row.Active, row.SlicesInUse, row.QueueLength, row.Pid) = (0, 0, 0, 0);
         for (var i = 0; i < Layout.Header->ServersUsed; i++)

@@ -13,8 +13,33 @@ public class BackendPoolTests
     private readonly StringWriter _log = new();
     private static readonly TimeSpan Base = TimeSpan.FromSeconds(10);
 
-    private BackendPool Pool(Backend[] servers) =>
-        new(servers, new RoundRobinPolicy(), Base, _time, new Log(_log, LogLevel.Debug, _time));
+    private BackendPool Pool(Backend[] servers, int failThreshold = 1) =>
+        new(servers, new RoundRobinPolicy(), Base, _time, new Log(_log, LogLevel.Debug, _time), failThreshold: failThreshold);
+
+    [Fact]
+    public void ReportConnectFailure_WithAFailThreshold_TakesTheServerDownOnlyAtThatManyFailuresInARow()
+    {
+        var servers = Servers.Make(2);
+        var pool = Pool(servers, failThreshold: 3);
+        pool.ReportConnectFailure(servers[0], "refused");
+        pool.ReportConnectFailure(servers[0], "refused");
+        Assert.True(servers[0].State.IsAvailable(_time.GetTimestamp()));
+        Assert.DoesNotContain("server down", _log.ToString());
+        pool.ReportConnectFailure(servers[0], "refused");
+        Assert.False(servers[0].State.IsAvailable(_time.GetTimestamp()));
+        Assert.Contains("msg=\"server down\" server=10.0.0.1:80 cooldown=10s reason=refused", _log.ToString());
+    }
+
+    [Fact]
+    public void ReportConnected_BetweenFailures_StartsTheThresholdsCountAgain()
+    {
+        var servers = Servers.Make(1);
+        var pool = Pool(servers, failThreshold: 2);
+        pool.ReportConnectFailure(servers[0], "refused");
+        pool.ReportConnected(servers[0]);
+        pool.ReportConnectFailure(servers[0], "refused");
+        Assert.True(servers[0].State.IsAvailable(_time.GetTimestamp()));
+    }
 
     [Fact]
     public void Pick_SkipsServersTriedForThisClient_ThenGivesUp()

@@ -103,6 +103,8 @@ public class HealthOptionsTests
     [InlineData(new[] { "7777", "--slow-start", "fast" }, "--slow-start: 'fast' is not a duration")]
     [InlineData(new[] { "7777", "--queue-timeout", "0" }, "--queue-timeout: '0' must be more than zero")]
     [InlineData(new[] { "7777", "--max-conns-per-client", "-1" }, "--max-conns-per-client: '-1' must be a whole number from 0 to 1000000")]
+    [InlineData(new[] { "7777", "--max-conn-rate-per-client", "fast" }, "--max-conn-rate-per-client: 'fast' must be a whole number from 0 to 1000000")]
+    [InlineData(new[] { "7777", "--fail-threshold", "0" }, "--fail-threshold: '0' must be a whole number from 1 to 100")]
     public void Parse_BadValue_SaysWhatIsWrong(string[] args, string message) =>
         Assert.StartsWith(message, Assert.Throws<ConfigException>(() => Parse(args)).Message);
 }

@@ -75,6 +75,26 @@ public partial class OneBalancerTests
     }
 
     [Fact]
+    public async Task MaxConnRatePerClient_OneAddressGetsItsBurst_AnotherIsStillServed()
+    {
+        using var server = ScriptedBackend.Echo();
+        using var group = Group.Start($"{server.EndPoint}\n", "--max-conn-rate-per-client", "2");
+        var clients = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Connect(group.EndPoint)));
+        try
+        {
+            var echoed = await Task.WhenAll(clients.Select(Echoes));
+            Assert.Equal(2, echoed.Count(e => e)); // a burst of 2, then one each half second
+            using var other = await Connect(group.EndPoint, IPAddress.Parse("127.0.0.2"));
+            Assert.True(await Echoes(other));
+            Assert.Equal(8, await group.Figure("tcplb_client_rate_rejected_total"));
+        }
+        finally
+        {
+            clients.ToList().ForEach(c => c.Dispose());
+        }
+    }
+
+    [Fact]
     public async Task FortyConnections_AreCountedExactlyOnce()
     {
         using var backend = new HttpBackend("a");

@@ -25,6 +25,14 @@ public class StateTableTests
     }
 
     [Fact]
+    public void FailThreshold_CountsTheFailuresOfEveryWorker()
+    {
+        var (first, second) = SharedTables.TwoWorkers();
+        Assert.Null(BackendState.For(first, Address).MarkFailed(TimeProvider.System, TimeSpan.FromSeconds(10), threshold: 2));
+        Assert.NotNull(BackendState.For(second, Address).MarkFailed(TimeProvider.System, TimeSpan.FromSeconds(10), threshold: 2));
+    }
+
+    [Fact]
     public void Counters_AreWrittenPerWorker_AndReadAsTheGroupsSum()
     {
         var (first, second) = SharedTables.TwoWorkers();
