@@ -22,6 +22,7 @@ internal sealed class WorkerGroup : IDisposable
     private readonly Log _log;
     private readonly WorkerProcess?[] _workers;
     private readonly Thread _watch;
+    private readonly LogThrottle _restartFailures = new(TimeProvider.System, TimeSpan.FromMinutes(1));
     private volatile bool _stopping;
 
     /// <param name="listeners">The group's sockets; the first is the first worker's own, each other one is given to a worker.</param>
@@ -40,7 +41,18 @@ internal sealed class WorkerGroup : IDisposable
     {
         for (var i = 1; i < _workers.Length; i++)
         {
-            var worker = _workers[i] = WorkerProcess.Start(i, _listeners[i], _args);
+            WorkerProcess worker;
+            try
+            {
+                worker = _workers[i] = WorkerProcess.Start(i, _listeners[i], _args);
+            }
+            catch (WorkerStartException e)
+            {
+                _log.Error(e.Message);
+                Stop();
+                WaitForExit(TimeSpan.FromSeconds(5));
+                return false;
+            }
             if (!worker.WaitUntilReady(StartTimeout))
             {
                 _log.Error("worker did not start", ("worker", i), ("exit_code", worker.HasExited ? worker.ExitCode : null));
@@ -131,12 +143,16 @@ internal sealed class WorkerGroup : IDisposable
             for (var i = 1; i < _workers.Length && !_stopping; i++)
             {
                 var worker = _workers[i];
-                if (worker is not { HasExited: true })
+                if (worker is { HasExited: false })
                 {
                     continue;
                 }
-                _log.Error("worker exited; starting it again", ("worker", i), ("exit_code", worker.ExitCode));
-                worker.Dispose();
+                if (worker is not null)
+                {
+                    _log.Error("worker exited; starting it again", ("worker", i), ("exit_code", worker.ExitCode));
+                    worker.Dispose();
+                    _workers[i] = null; // until one starts: a start that fails is tried again the next round
+                }
                 try
                 {
                     var restarted = _workers[i] = WorkerProcess.Start(i, _listeners[i], _args);
@@ -149,6 +165,13 @@ internal sealed class WorkerGroup : IDisposable
                 catch (ObjectDisposedException)
                 {
                     return; // stopping: its listening socket is closed
+                }
+                catch (WorkerStartException e)
+                {
+                    if (_restartFailures.TryPass()) // tried every round, said at most once a minute
+                    {
+                        _log.Error(e.Message);
+                    }
                 }
             }
         }
