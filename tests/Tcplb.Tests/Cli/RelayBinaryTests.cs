@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using Tcplb.Tests.Support;
 
 namespace Tcplb.Tests.Cli;
@@ -37,13 +36,7 @@ public class RelayBinaryTests
     {
         var reply = new byte[1024 * 1024];
         new Random(7).NextBytes(reply);
-        using var server = new ScriptedBackend(async socket =>
-        {
-            var request = await socket.ReadToEndAsync(); // the client's FIN arrived
-            Assert.Equal("request", Encoding.ASCII.GetString(request));
-            await socket.SendAsync(reply);
-            socket.Shutdown(SocketShutdown.Send);
-        });
+        using var server = ScriptedBackend.RepliesAfterHalfClose("request", reply);
         using var dir = new TempDirectory();
         dir.Write("hosts", $"{server.EndPoint}\n");
         var port = TcplbProcess.FreePort();
