@@ -28,16 +28,13 @@ public class WorkerStartTests
         using var backend = new HttpBackend("a");
         using var dir = new TempDirectory();
         dir.Write("hosts", $"127.0.0.1:{backend.Port}\n");
-        var record = Path.Combine(dir.Path, "launched");
-        // The launcher notes its arguments, then runs them (through the emulator when the binary needs one).
-        dir.Write("launch", $"printf '%s\\n' \"$*\" >> '{record}'\nexec {string.Join(' ', TcplbProcess.Launcher)} \"$@\"\n");
-        var environment = new Dictionary<string, string> { ["TCPLB_WORKER_LAUNCHER"] = $"bash {Path.Combine(dir.Path, "launch")}" };
+        var launcher = WriteLauncher(dir);
         var port = TcplbProcess.FreePort();
-        using var tcplb = TcplbProcess.Start(dir.Path, null, environment, port.ToString(), "--workers", "3");
+        using var tcplb = TcplbProcess.Start(dir.Path, null, Launching(launcher), port.ToString(), "--workers", "3");
         tcplb.WaitForLog("msg=listening");
 
         Assert.Equal(2, tcplb.Children().Length);
-        var launched = File.ReadAllLines(record);
+        var launched = File.ReadAllLines(Path.Combine(dir.Path, "launched"));
         Assert.Equal([$"{TcplbProcess.BinaryPath} {port} --workers 3", $"{TcplbProcess.BinaryPath} {port} --workers 3"], launched);
         for (var i = 0; i < 9; i++)
         {
@@ -46,4 +43,41 @@ public class WorkerStartTests
         tcplb.Signal(TcplbProcess.SigTerm);
         Assert.Equal(0, tcplb.WaitForExit());
     }
+
+    [Fact]
+    public async Task ARestartTheSystemRefuses_IsSaidAndTriedAgain_UntilTheWorkerStarts()
+    {
+        using var backend = new HttpBackend("a");
+        using var dir = new TempDirectory();
+        dir.Write("hosts", $"127.0.0.1:{backend.Port}\n");
+        var launcher = WriteLauncher(dir);
+        var port = TcplbProcess.FreePort();
+        using var tcplb = TcplbProcess.Start(dir.Path, null, Launching(launcher), port.ToString(), "--workers", "2");
+        tcplb.WaitForLog("msg=listening");
+        var worker = tcplb.Children().Single();
+
+        File.Move(launcher, launcher + ".away");
+        Assert.True(TcplbProcess.SignalProcess(worker, TcplbProcess.SigKill));
+        tcplb.WaitForLog($"msg=\"cannot start worker 1: {launcher}: No such file or directory\"");
+        File.Move(launcher + ".away", launcher);
+        Eventually.True(() => tcplb.Children() is [var restarted] && restarted != worker, () => "no new worker");
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal("a", await HttpBackend.AskAsync(new IPEndPoint(IPAddress.Loopback, port)));
+        }
+        tcplb.Signal(TcplbProcess.SigTerm);
+        Assert.Equal(0, tcplb.WaitForExit());
+        Assert.DoesNotContain("Unhandled exception", tcplb.StandardError);
+    }
+
+    /// <summary>An executable launcher that notes its arguments in ./launched, then runs them (through the test's emulator, if any).</summary>
+    private static string WriteLauncher(TempDirectory dir)
+    {
+        var launcher = dir.Write("launch",
+            $"#!/bin/bash\nprintf '%s\\n' \"$*\" >> '{Path.Combine(dir.Path, "launched")}'\nexec {string.Join(' ', TcplbProcess.Launcher)} \"$@\"\n");
+        File.SetUnixFileMode(launcher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return launcher;
+    }
+
+    private static Dictionary<string, string> Launching(string launcher) => new() { ["TCPLB_WORKER_LAUNCHER"] = launcher };
 }
