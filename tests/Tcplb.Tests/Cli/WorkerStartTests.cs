@@ -27,21 +27,13 @@ public class WorkerStartTests
     {
         using var backend = new HttpBackend("a");
         using var dir = new TempDirectory();
-        dir.Write("hosts", $"127.0.0.1:{backend.Port}\n");
-        var launcher = WriteLauncher(dir);
         var port = TcplbProcess.FreePort();
-        using var tcplb = TcplbProcess.Start(dir.Path, null, Launching(launcher), port.ToString(), "--workers", "3");
-        tcplb.WaitForLog("msg=listening");
+        using var tcplb = StartWithLauncher(dir, backend, port, workers: 3);
 
         Assert.Equal(2, tcplb.Children().Length);
         var launched = File.ReadAllLines(Path.Combine(dir.Path, "launched"));
         Assert.Equal([$"{TcplbProcess.BinaryPath} {port} --workers 3", $"{TcplbProcess.BinaryPath} {port} --workers 3"], launched);
-        for (var i = 0; i < 9; i++)
-        {
-            Assert.Equal("a", await HttpBackend.AskAsync(new IPEndPoint(IPAddress.Loopback, port)));
-        }
-        tcplb.Signal(TcplbProcess.SigTerm);
-        Assert.Equal(0, tcplb.WaitForExit());
+        await AskThenStop(tcplb, port, clients: 9);
     }
 
     [Fact]
@@ -49,35 +41,43 @@ public class WorkerStartTests
     {
         using var backend = new HttpBackend("a");
         using var dir = new TempDirectory();
-        dir.Write("hosts", $"127.0.0.1:{backend.Port}\n");
-        var launcher = WriteLauncher(dir);
         var port = TcplbProcess.FreePort();
-        using var tcplb = TcplbProcess.Start(dir.Path, null, Launching(launcher), port.ToString(), "--workers", "2");
-        tcplb.WaitForLog("msg=listening");
+        using var tcplb = StartWithLauncher(dir, backend, port, workers: 2);
         var worker = tcplb.Children().Single();
+        var launcher = Path.Combine(dir.Path, "launch");
 
         File.Move(launcher, launcher + ".away");
         Assert.True(TcplbProcess.SignalProcess(worker, TcplbProcess.SigKill));
         tcplb.WaitForLog($"msg=\"cannot start worker 1: {launcher}: No such file or directory\"");
         File.Move(launcher + ".away", launcher);
         Eventually.True(() => tcplb.Children() is [var restarted] && restarted != worker, () => "no new worker");
-        for (var i = 0; i < 4; i++)
+        await AskThenStop(tcplb, port, clients: 4);
+        Assert.DoesNotContain("Unhandled exception", tcplb.StandardError);
+    }
+
+    /// <summary>
+    /// tcplb in front of <paramref name="backend"/>, its workers started by ./launch: a script that notes its
+    /// arguments in ./launched, then runs them (through the test's emulator, if any).
+    /// </summary>
+    private static TcplbProcess StartWithLauncher(TempDirectory dir, HttpBackend backend, int port, int workers)
+    {
+        dir.Write("hosts", $"127.0.0.1:{backend.Port}\n");
+        var launcher = dir.Write("launch",
+            $"#!/bin/bash\nprintf '%s\\n' \"$*\" >> '{Path.Combine(dir.Path, "launched")}'\nexec {string.Join(' ', TcplbProcess.Launcher)} \"$@\"\n");
+        File.SetUnixFileMode(launcher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var environment = new Dictionary<string, string> { ["TCPLB_WORKER_LAUNCHER"] = launcher };
+        var tcplb = TcplbProcess.Start(dir.Path, null, environment, port.ToString(), "--workers", workers.ToString());
+        tcplb.WaitForLog("msg=listening");
+        return tcplb;
+    }
+
+    private static async Task AskThenStop(TcplbProcess tcplb, int port, int clients)
+    {
+        for (var i = 0; i < clients; i++)
         {
             Assert.Equal("a", await HttpBackend.AskAsync(new IPEndPoint(IPAddress.Loopback, port)));
         }
         tcplb.Signal(TcplbProcess.SigTerm);
         Assert.Equal(0, tcplb.WaitForExit());
-        Assert.DoesNotContain("Unhandled exception", tcplb.StandardError);
     }
-
-    /// <summary>An executable launcher that notes its arguments in ./launched, then runs them (through the test's emulator, if any).</summary>
-    private static string WriteLauncher(TempDirectory dir)
-    {
-        var launcher = dir.Write("launch",
-            $"#!/bin/bash\nprintf '%s\\n' \"$*\" >> '{Path.Combine(dir.Path, "launched")}'\nexec {string.Join(' ', TcplbProcess.Launcher)} \"$@\"\n");
-        File.SetUnixFileMode(launcher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        return launcher;
-    }
-
-    private static Dictionary<string, string> Launching(string launcher) => new() { ["TCPLB_WORKER_LAUNCHER"] = launcher };
 }
