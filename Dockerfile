@@ -57,6 +57,10 @@ CMD ["5000", "--http"]
 
 # The balancer; the last stage, so a plain `docker build` produces it.
 FROM scratch AS tcplb
+# The files first: Docker 20.10's classic builder records the platform of a scratch stage's
+# first step only when it is a COPY (`docker build --platform linux/arm64`, scripts/image).
+COPY --from=build /rootfs/ /
+COPY --from=build /out/tcplb/tcplb /tcplb
 ARG VERSION=unknown
 ARG REVISION=unknown
 ARG SOURCE=
@@ -66,8 +70,6 @@ LABEL org.opencontainers.image.title="tcplb" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.source="${SOURCE}" \
       org.opencontainers.image.base.name="scratch"
-COPY --from=build /rootfs/ /
-COPY --from=build /out/tcplb/tcplb /tcplb
 USER 65532:65532
 # tcplb reads ./hosts: mount the servers file at /etc/tcplb/hosts.
 WORKDIR /etc/tcplb

@@ -4,7 +4,21 @@
 
 engine_answers() { docker info >/dev/null 2>&1; }
 
-# start_engine — starts dockerd when no engine answers; prints its PID, or nothing when an engine was
+# lock_engine — takes /tmp/tcplb-docker.lock for the rest of the script, waiting up to 15 minutes for whoever
+# holds it: the scripts (and people, with `flock /tmp/tcplb-docker.lock COMMAND`) use the engine one at a time,
+# so that none stops a dockerd that another still uses, nor starts a second one. A script started by one that
+# holds the lock (container-smoke runs scripts/image) holds it already.
+lock_engine() {
+    [[ -z ${TCPLB_DOCKER_LOCKED:-} ]] || return 0
+    exec {engine_lock}>>/tmp/tcplb-docker.lock
+    if ! flock -w 900 "$engine_lock"; then
+        echo "$(basename "$0"): the Docker engine is still in use by another script after 15 minutes (/tmp/tcplb-docker.lock)" >&2
+        return 1
+    fi
+    export TCPLB_DOCKER_LOCKED=1
+}
+
+# start_engine — starts dockerd when no engine answers (call lock_engine first); prints its PID, or nothing when an engine was
 # already running. Fails when none can be started.
 start_engine() {
     if engine_answers; then
@@ -17,8 +31,11 @@ start_engine() {
         return 1
     fi
     logfile="${TMPDIR:-/tmp}/tcplb-dockerd.log"
-    # setsid: the daemon outlives this function's subshell and does not hold its stdout open.
-    setsid dockerd >"$logfile" 2>&1 </dev/null &
+    # setsid: the daemon outlives this function's subshell and does not hold its stdout open, nor the lock.
+    (
+        [[ -z ${engine_lock:-} ]] || exec {engine_lock}>&-
+        exec setsid dockerd >"$logfile" 2>&1 </dev/null
+    ) &
     pid=$!
     for _ in $(seq 60); do
         if engine_answers; then

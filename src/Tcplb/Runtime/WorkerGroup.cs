@@ -25,6 +25,7 @@ internal sealed class WorkerGroup : IDisposable
     private readonly WorkerProcess?[] _workers;
     private readonly Thread _watch;
     private readonly AutoResetEvent _exited = new(false);
+    private readonly LogThrottle _restartFailures = new(TimeProvider.System, TimeSpan.FromMinutes(1));
     private volatile bool _stopping;
 
     /// <param name="listeners">The group's sockets; the first is the first worker's own, each other one is given to a worker.</param>
@@ -45,7 +46,18 @@ internal sealed class WorkerGroup : IDisposable
     {
         for (var i = 1; i < _workers.Length; i++)
         {
-            var worker = _workers[i] = StartWorker(i);
+            WorkerProcess worker;
+            try
+            {
+                worker = _workers[i] = StartWorker(i);
+            }
+            catch (WorkerStartException e)
+            {
+                _log.Error(e.Message);
+                Stop();
+                WaitForExit(TimeSpan.FromSeconds(5));
+                return false;
+            }
             if (!worker.WaitUntilReady(StartTimeout))
             {
                 _log.Error("worker did not start", ("worker", i), ("exit_code", worker.HasExited ? worker.ExitCode : null));
@@ -119,13 +131,13 @@ internal sealed class WorkerGroup : IDisposable
     /// <summary>
     /// When workers exit while the group is not stopping: gives back at once what each held in the shared table
     /// (nobody else will), then starts them again after a pause, so that a worker that keeps failing does not spin.
+    /// A start the system refuses leaves the place empty and is tried again a pause later.
     /// </summary>
     private void Watch()
     {
-        var dead = new List<int>();
         while (!_stopping)
         {
-            _exited.WaitOne();
+            _exited.WaitOne(Array.IndexOf(_workers, null, 1) > 0 ? RestartPause : Timeout.InfiniteTimeSpan);
             for (var i = 1; i < _workers.Length && !_stopping; i++)
             {
                 if (_workers[i] is { HasExited: true } worker)
@@ -134,23 +146,25 @@ internal sealed class WorkerGroup : IDisposable
                     _log.Error("worker exited; starting it again", ("worker", i), ("exit_code", worker.ExitCode));
                     worker.Dispose();
                     _workers[i] = null;
-                    dead.Add(i);
                 }
             }
-            if (dead.Count > 0 && !_stopping && !Restart(dead))
+            if (Array.IndexOf(_workers, null, 1) > 0 && !_stopping && !RestartMissing())
             {
                 return;
             }
-            dead.Clear();
         }
     }
 
-    /// <summary>Starts the workers of <paramref name="indices"/> again after the pause; false when the group is stopping.</summary>
-    private bool Restart(List<int> indices)
+    /// <summary>Starts the workers whose place is empty, after the pause; false when the group is stopping.</summary>
+    private bool RestartMissing()
     {
         Thread.Sleep(RestartPause);
-        foreach (var i in indices)
+        for (var i = 1; i < _workers.Length && !_stopping; i++)
         {
+            if (_workers[i] is not null)
+            {
+                continue;
+            }
             try
             {
                 var restarted = _workers[i] = StartWorker(i);
@@ -163,6 +177,13 @@ internal sealed class WorkerGroup : IDisposable
             catch (ObjectDisposedException)
             {
                 return false; // stopping: its listening socket is closed
+            }
+            catch (WorkerStartException e)
+            {
+                if (_restartFailures.TryPass()) // tried every pause, said at most once a minute
+                {
+                    _log.Error(e.Message);
+                }
             }
         }
         return true;

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Net.Sockets;
 using Microsoft.Win32.SafeHandles;
+using System.Text;
 using Tcplb.Infrastructure;
 
 namespace Tcplb.Runtime;
@@ -15,6 +17,14 @@ internal sealed class WorkerProcess : IDisposable
 {
     /// <summary>The environment variable that makes a process a worker: <c>INDEX:LISTENER:STATE</c>, its index and the descriptors of its listening socket and of the shared state table.</summary>
     public const string Variable = "TCPLB_WORKER";
+
+    /// <summary>
+    /// The environment variable naming a command, words separated by spaces, that starts each worker with this
+    /// executable's path and arguments after it: an emulator such as <c>qemu-aarch64-static -L /usr/aarch64-linux-gnu</c>.
+    /// A process run by qemu-user without a binfmt handler cannot start a program of its own architecture
+    /// directly: the kernel does not know the format.
+    /// </summary>
+    public const string LauncherVariable = "TCPLB_WORKER_LAUNCHER";
 
     private readonly Process _process;
     private readonly Lock _channel = new();
@@ -43,25 +53,36 @@ internal sealed class WorkerProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>Starts worker <paramref name="index"/>; a failure of the system to start it is a <see cref="WorkerStartException"/>.</summary>
     /// <param name="state">The shared state table's descriptor.</param>
     /// <param name="exited">Called (on a thread-pool thread) when the worker has exited.</param>
     public static WorkerProcess Start(int index, Socket listener, int state, IReadOnlyList<string> args, Action exited)
     {
-        var start = new ProcessStartInfo(Environment.ProcessPath!)
+        var start = StartInfo(Environment.ProcessPath!, Environment.GetEnvironmentVariable(LauncherVariable), args);
+        try
+        {
+            using var stateHandle = new SafeFileHandle(state, ownsHandle: false);
+            using var inherited = Descriptors.Inherit(listener.SafeHandle);
+            using var inheritedState = Descriptors.Inherit(stateHandle);
+            start.Environment[Variable] = $"{index}:{inherited.Descriptor}:{state}";
+            return new WorkerProcess(index, Process.Start(start)!, exited);
+        }
+        catch (Exception e) when (e is Win32Exception or IOException or OutOfMemoryException)
+        {
+            throw new WorkerStartException(index, start.FileName, e);
+        }
+    }
+
+    /// <summary>This executable with the same arguments, behind the launcher's words when one is set (<see cref="LauncherVariable"/>).</summary>
+    private static ProcessStartInfo StartInfo(string executable, string? launcher, IReadOnlyList<string> args)
+    {
+        string[] command = [.. launcher?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [], executable, .. args];
+        return new ProcessStartInfo(command[0], command[1..])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var stateHandle = new SafeFileHandle(state, ownsHandle: false);
-        using var inherited = Descriptors.Inherit(listener.SafeHandle);
-        using var inheritedState = Descriptors.Inherit(stateHandle);
-        start.Environment[Variable] = $"{index}:{inherited.Descriptor}:{state}";
-        return new WorkerProcess(index, Process.Start(start)!, exited);
     }
 
     /// <summary>Parses <see cref="Variable"/>: which worker this process is, and the descriptors of its listening socket and of the shared state.</summary>

@@ -53,13 +53,7 @@ public class RelayTests
     {
         var reply = new byte[4 * 1024 * 1024];
         new Random(5).NextBytes(reply);
-        using var server = new ScriptedBackend(async socket =>
-        {
-            var request = await socket.ReadToEndAsync(); // the client's FIN arrived
-            Assert.Equal("request", Encoding.ASCII.GetString(request));
-            await socket.SendAsync(reply);
-            socket.Shutdown(SocketShutdown.Send);
-        });
+        using var server = ScriptedBackend.RepliesAfterHalfClose("request", reply);
         using var proxy = new TestProxy([server.EndPoint]);
         using var client = await proxy.ConnectAsync();
         await client.SendAsync("request"u8.ToArray());

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 
 namespace Tcplb.Tests.Support;
 
@@ -27,6 +28,14 @@ internal sealed class ScriptedBackend : IDisposable
 
     /// <summary>Echoes every byte, and passes a half-close on as a half-close.</summary>
     public static ScriptedBackend Echo(int port = 0) => new(EchoHandler, port);
+
+    /// <summary>Reads up to the client's FIN, checks that it sent <paramref name="request"/>, then sends <paramref name="reply"/> and a FIN.</summary>
+    public static ScriptedBackend RepliesAfterHalfClose(string request, byte[] reply) => new(async socket =>
+    {
+        Assert.Equal(request, Encoding.ASCII.GetString(await socket.ReadToEndAsync()));
+        await socket.SendAsync(reply);
+        socket.Shutdown(SocketShutdown.Send);
+    });
 
     public static async Task EchoHandler(Socket socket)
     {

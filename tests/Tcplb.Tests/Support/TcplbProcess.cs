@@ -6,7 +6,10 @@ using System.Text;
 
 namespace Tcplb.Tests.Support;
 
-/// <summary>The published Native AOT binary (artifacts/tcplb, made by scripts/build), run as a user would.</summary>
+/// <summary>
+/// The published Native AOT binary (artifacts/tcplb, made by scripts/build), run as a user would; or the binary
+/// that <see cref="BinaryVariable"/> names, run by the command <see cref="LauncherVariable"/> names.
+/// </summary>
 internal sealed partial class TcplbProcess : IDisposable
 {
     private readonly Process _process;
@@ -37,15 +40,30 @@ internal sealed partial class TcplbProcess : IDisposable
         }
     }
 
+    /// <summary>The environment variable naming the binary to test instead of artifacts/tcplb (<c>scripts/test --arch</c>).</summary>
+    public const string BinaryVariable = "TCPLB_TEST_BINARY";
+
+    /// <summary>
+    /// The environment variable naming a command, words separated by spaces, that runs the binary (an emulator);
+    /// the binary's worker processes are started through it too (TCPLB_WORKER_LAUNCHER).
+    /// </summary>
+    public const string LauncherVariable = "TCPLB_TEST_LAUNCHER";
+
     public static string BinaryPath
     {
         get
         {
-            var path = Path.Combine(RepoRoot, "artifacts", "tcplb");
+            var path = Environment.GetEnvironmentVariable(BinaryVariable) is { Length: > 0 } chosen
+                ? Path.GetFullPath(chosen, RepoRoot)
+                : Path.Combine(RepoRoot, "artifacts", "tcplb");
             Assert.True(File.Exists(path), $"{path} is missing: run scripts/build (scripts/test does)");
             return path;
         }
     }
+
+    /// <summary>The words of <see cref="LauncherVariable"/>: none when the binary runs directly.</summary>
+    public static string[] Launcher =>
+        Environment.GetEnvironmentVariable(LauncherVariable)?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
 
     public string StandardError { get { lock (_stderr) { return _stderr.ToString(); } } }
 
@@ -63,15 +81,20 @@ internal sealed partial class TcplbProcess : IDisposable
     /// </summary>
     public static TcplbProcess Start(string workingDirectory, int? fileLimit, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
+        string[] command = [.. Launcher, BinaryPath, .. args];
         var start = fileLimit is null
-            ? new ProcessStartInfo(BinaryPath, args)
-            : new ProcessStartInfo("bash", ["-c", $"ulimit -n {fileLimit} && exec \"$0\" \"$@\"", BinaryPath, .. args]);
+            ? new ProcessStartInfo(command[0], command[1..])
+            : new ProcessStartInfo("bash", ["-c", $"ulimit -n {fileLimit} && exec \"$0\" \"$@\"", .. command]);
         start.WorkingDirectory = workingDirectory;
         start.RedirectStandardError = true;
         start.RedirectStandardOutput = true;
         foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("TCPLB_", StringComparison.Ordinal)).ToList())
         {
             start.Environment.Remove(name);
+        }
+        if (Launcher.Length > 0)
+        {
+            start.Environment["TCPLB_WORKER_LAUNCHER"] = string.Join(' ', Launcher);
         }
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
