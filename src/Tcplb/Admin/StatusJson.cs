@@ -31,7 +31,7 @@ internal static class StatusJson
                     json.WriteStringValue(route);
                 }
                 json.WriteEndArray();
-                json.WriteString("state", server.Up ? "up" : "down");
+                json.WriteString("state", server.State);
                 json.WriteNumber("cooldown_seconds", Math.Round(server.CooldownLeft.TotalSeconds, 1));
                 json.WriteString("check", server.LastCheck);
                 WriteFigures(json, MetricCatalogue.Server, server);

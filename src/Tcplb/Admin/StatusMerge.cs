@@ -71,7 +71,7 @@ internal static class StatusMerge
                     json.WriteBooleanValue(Array.TrueForAll(values, v => v.ValueKind == JsonValueKind.True));
                     break;
                 case JsonValueKind.String when property.Name == "state" && up is not null:
-                    json.WriteStringValue(up == 1 ? "up" : "down");
+                    json.WriteStringValue(MergedState(property.Value.GetString(), up == 1));
                     break;
                 default:
                     property.Value.WriteTo(json);
@@ -80,6 +80,14 @@ internal static class StatusMerge
         }
         json.WriteEndObject();
     }
+
+    /// <summary>The first process's state, unless the merged <c>up</c> says otherwise (<c>draining</c> holds either way).</summary>
+    private static string? MergedState(string? first, bool up) => first switch
+    {
+        "down" or "cooldown" when up => "up",
+        "up" or "backup" when !up => "down",
+        _ => first,
+    };
 
     private static void WriteArray(Utf8JsonWriter json, JsonElement[] arrays, string prefix)
     {

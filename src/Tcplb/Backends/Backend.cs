@@ -36,6 +36,12 @@ internal sealed class Backend
     /// <summary>The <c>maxconn=</c> limit: connections it takes at once (connecting or open); 0 when it has none.</summary>
     public int MaxConnections { get; init; }
 
+    /// <summary>The <c>backup</c> word: picked only while no primary server of its pool is usable.</summary>
+    public bool Backup { get; init; }
+
+    /// <summary>The <c>drain</c> word: never picked; the connections it holds run to their end.</summary>
+    public bool Draining { get; init; }
+
     /// <summary>
     /// The routes it serves: <c>sni=</c> names of its hosts lines, and <see cref="ServerNames.DefaultRoute"/> when a
     /// line without <c>sni=</c> lists it.
@@ -50,10 +56,16 @@ internal sealed class Backend
 
     /// <summary>Whether <paramref name="other"/> (the same address in a newer list) has the same settings.</summary>
     public bool HasSameSettings(Backend other) =>
-        Weight == other.Weight && Host == other.Host && MaxConnections == other.MaxConnections && Routes.AsSpan().SequenceEqual(other.Routes);
+        Weight == other.Weight && Host == other.Host && MaxConnections == other.MaxConnections && Routes.AsSpan().SequenceEqual(other.Routes) &&
+        Backup == other.Backup && Draining == other.Draining;
 
     /// <summary>The entry for a newer list: <paramref name="fresh"/>'s settings, this entry's state.</summary>
-    public Backend WithSettingsOf(Backend fresh) => new(EndPoint, fresh.Host, fresh.Weight, fresh.Routes, State) { MaxConnections = fresh.MaxConnections };
+    public Backend WithSettingsOf(Backend fresh) => new(EndPoint, fresh.Host, fresh.Weight, fresh.Routes, State)
+    {
+        MaxConnections = fresh.MaxConnections,
+        Backup = fresh.Backup,
+        Draining = fresh.Draining,
+    };
 
     /// <summary>
     /// The entries of a newer list: a server whose address is in <paramref name="current"/> keeps its state

@@ -45,7 +45,12 @@ internal sealed class HostsResolver(Log log, Func<string, IPAddress[]> lookup)
                 found.Add((endPoint, entry, entry.Weight, [.. routes], entry.MaxConnections));
             }
         }
-        return found.ConvertAll(s => new Backend(s.EndPoint, s.Entry.Address, s.Weight, s.Routes) { MaxConnections = s.MaxConnections });
+        return found.ConvertAll(s => new Backend(s.EndPoint, s.Entry.Address, s.Weight, s.Routes)
+        {
+            MaxConnections = s.MaxConnections,
+            Backup = s.Entry.Backup, // an address on several lines takes the first line's words
+            Draining = s.Entry.Drain,
+        });
     }
 
     private IPAddress[] AddressesOf(HostEntry entry)

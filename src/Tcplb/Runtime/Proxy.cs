@@ -151,6 +151,8 @@ internal sealed class Proxy : IDisposable
             Weight = server.Weight,
             Routes = server.Routes,
             Up = up,
+            Backup = server.Backup,
+            Draining = server.Draining,
             CooldownLeft = up || state.DownUntil == BackendState.UntilChecksPass ? TimeSpan.Zero : _time.Span(state.DownUntil - now),
             ConsecutiveFailures = state.ConsecutiveFailures,
             Active = state.Active,

@@ -42,6 +42,18 @@ internal sealed class ServerStatus
 
     public required bool Up { get; init; }
 
+    /// <summary>The <c>backup</c> word of its hosts line.</summary>
+    public bool Backup { get; init; }
+
+    /// <summary>The <c>drain</c> word of its hosts line.</summary>
+    public bool Draining { get; init; }
+
+    /// <summary>
+    /// What operators read first: <c>draining</c>; else <c>cooldown</c> (avoided for <see cref="CooldownLeft"/>) or
+    /// <c>down</c> (until checks pass); else <c>backup</c> or <c>up</c>.
+    /// </summary>
+    public string State => Draining ? "draining" : !Up ? (CooldownLeft > TimeSpan.Zero ? "cooldown" : "down") : Backup ? "backup" : "up";
+
     /// <summary>How long the server is still avoided; zero when up.</summary>
     public required TimeSpan CooldownLeft { get; init; }
 
