@@ -61,6 +61,8 @@ internal static class MetricCatalogue
             "connections.rejected", "tcplb.connections.rejected", "{connection}", s => s.RejectedConnections),
         new("tcplb_client_limit_rejected_total", MetricType.Counter, "Client connections reset because their address held --max-conns-per-client already.",
             "connections.client_limit_rejected", "tcplb.connections.client_limit_rejected", "{connection}", s => s.ClientLimitRejected),
+        new("tcplb_connections_denied_total", MetricType.Counter, "Client connections reset at accept because --allow or --deny refused their address.",
+            "connections.denied", "tcplb.connections.denied", "{connection}", s => s.DeniedConnections),
         new("tcplb_buffer_slices_in_use", MetricType.UpDownCounter, "Slab slices held by connections (and the one reserved for the next accept).",
             "buffers.slices_in_use", "tcplb.buffer.slices_in_use", "{slice}", s => s.SlicesInUse),
         new("tcplb_buffer_slices", MetricType.Gauge, "Slab slices in all (--max-conns).",

@@ -40,6 +40,8 @@ internal static class OptionsParser
         new("--slow-start", "TCPLB_SLOW_START", true, (o, v, w) => o with { SlowStart = Duration.Parse(v, w) }),
         new("--queue-timeout", "TCPLB_QUEUE_TIMEOUT", true, (o, v, w) => o with { QueueTimeout = Positive(Duration.Parse(v, w), v, w) }),
         new("--max-conns-per-client", "TCPLB_MAX_CONNS_PER_CLIENT", true, (o, v, w) => o with { MaxConnectionsPerClient = Integer(v, w, 0, 1_000_000) }),
+        new("--allow", "TCPLB_ALLOW", true, (o, v, w) => o with { Allow = AddressPrefixes.Parse(v, w) }),
+        new("--deny", "TCPLB_DENY", true, (o, v, w) => o with { Deny = AddressPrefixes.Parse(v, w) }),
     ];
 
     public static Command Parse(IReadOnlyList<string> args, Func<string, string?> environment)

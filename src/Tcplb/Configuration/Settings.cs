@@ -45,6 +45,12 @@ internal sealed record Settings
     /// <summary>Connections one client address (IPv4, or IPv6 /64) may hold at once; 0: no limit.</summary>
     public int MaxConnectionsPerClient { get; init; }
 
+    /// <summary><c>--allow</c>: only these client addresses may connect; null: any not denied.</summary>
+    public AddressPrefixes? Allow { get; init; }
+
+    /// <summary><c>--deny</c>: these client addresses are reset at accept, even when allowed.</summary>
+    public AddressPrefixes? Deny { get; init; }
+
     /// <summary><see cref="CheckTimeout"/> with its default resolved.</summary>
     public TimeSpan EffectiveCheckTimeout => CheckTimeout ?? ConnectTimeout;
 

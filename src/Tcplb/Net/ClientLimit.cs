@@ -126,9 +126,7 @@ internal readonly record struct ClientKey(ulong Value, bool IsIPv4)
 {
     internal int Hash => (int)(Hashing.Mix(Value ^ (IsIPv4 ? 0x9E3779B97F4A7C15UL : 0)) & int.MaxValue);
 
-    /// <summary>The key of a connected client (an IPv4 client of the dual-stack listener counts as IPv4). Allocates nothing.</summary>
-    public static ClientKey Of(Socket client) => client.RemoteEndPoint is IPEndPoint endPoint ? Of(endPoint.Address) : new ClientKey(0, true);
-
+    /// <summary>The key of a client's address (an IPv4 client of the dual-stack listener counts as IPv4). Allocates nothing.</summary>
     public static ClientKey Of(IPAddress address)
     {
         Span<byte> bytes = stackalloc byte[16];

@@ -31,4 +31,7 @@ internal enum CloseReason
 
     /// <summary>The client's address already held <c>--max-conns-per-client</c> connections.</summary>
     ClientLimit,
+
+    /// <summary>The client's address is outside <c>--allow</c> or inside <c>--deny</c>.</summary>
+    Denied,
 }

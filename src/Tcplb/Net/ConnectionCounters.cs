@@ -8,6 +8,7 @@ internal sealed class ConnectionCounters
     private long _rejected;
     private long _queueTimeouts;
     private long _clientLimitRejected;
+    private long _denied;
 
     /// <summary>Client connections accepted and not yet closed.</summary>
     public long Active => Interlocked.Read(ref _active);
@@ -22,6 +23,9 @@ internal sealed class ConnectionCounters
 
     /// <summary>Client connections reset because their address held <c>--max-conns-per-client</c> already.</summary>
     public long ClientLimitRejected => Interlocked.Read(ref _clientLimitRejected);
+
+    /// <summary>Client connections reset because <c>--allow</c> or <c>--deny</c> refused their address.</summary>
+    public long Denied => Interlocked.Read(ref _denied);
 
     public void Opened()
     {
@@ -42,6 +46,9 @@ internal sealed class ConnectionCounters
                 break;
             case CloseReason.ClientLimit:
                 Interlocked.Increment(ref _clientLimitRejected);
+                break;
+            case CloseReason.Denied:
+                Interlocked.Increment(ref _denied);
                 break;
         }
     }

@@ -214,7 +214,7 @@ internal sealed partial class Session
             return _held;
         }
         Span<byte> header = stackalloc byte[ProxyProtocolHeader.MaxLength];
-        var length = ProxyProtocolHeader.Write(_context.ProxyProtocol, client, header);
+        var length = ProxyProtocolHeader.Write(_context.ProxyProtocol, _clientEndPoint, client, header);
         var window = _upstreamWindow.Span;
         window[.._held].CopyTo(window[length..]);
         header[..length].CopyTo(window);

@@ -22,6 +22,7 @@ internal sealed class SessionContext
         HashClients = settings.Balance == BalancePolicy.SourceHash;
         QueueTimeoutTicks = time.Ticks(settings.QueueTimeout);
         ClientLimit = settings.MaxConnectionsPerClient > 0 ? new ClientLimit(settings.MaxConnectionsPerClient, log, time) : null;
+        ClientFilter = ClientFilter.Of(settings, log, time);
     }
 
     /// <summary>The routes and their pools, swapped whole on reload.</summary>
@@ -58,4 +59,7 @@ internal sealed class SessionContext
 
     /// <summary>Connections per client address; null without <c>--max-conns-per-client</c>.</summary>
     public ClientLimit? ClientLimit { get; }
+
+    /// <summary><c>--allow</c> and <c>--deny</c>; null without either.</summary>
+    public ClientFilter? ClientFilter { get; }
 }

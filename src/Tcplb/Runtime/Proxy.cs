@@ -110,6 +110,7 @@ internal sealed class Proxy : IDisposable
             QueueLength = QueueLength(),
             QueueTimeouts = Connections.QueueTimeouts,
             ClientLimitRejected = Connections.ClientLimitRejected,
+            DeniedConnections = Connections.Denied,
             Slices = slab.Capacity,
             SlicesInUse = _sessions.InUse,
             SliceBytes = slab.SliceSize,

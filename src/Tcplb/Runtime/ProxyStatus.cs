@@ -17,6 +17,9 @@ internal sealed class ProxyStatus
 
     public long QueueTimeouts { get; init; }
     public long ClientLimitRejected { get; init; }
+
+    /// <summary>Clients reset because <c>--allow</c> or <c>--deny</c> refused their address.</summary>
+    public long DeniedConnections { get; init; }
     public required int Slices { get; init; }
     public required int SlicesInUse { get; init; }
     public required int SliceBytes { get; init; }

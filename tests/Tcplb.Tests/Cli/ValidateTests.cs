@@ -35,6 +35,10 @@ public class ValidateTests
     [InlineData("127.0.0.1:5000\n", new[] { "--idle-timeout", "soon" }, "tcplb: --idle-timeout: 'soon' is not a duration")]
     [InlineData("127.0.0.1:5000\n127.0.0.1:5001 sni=a*.example.com\n", new string[0], "tcplb: hosts:2: sni name 'a*.example.com' is not a host name or *.domain")]
     [InlineData("127.0.0.1:5000\n", new[] { "--sni-timeout", "0" }, "tcplb: --sni-timeout: '0' must be more than zero")]
+    [InlineData("127.0.0.1:5000\n", new[] { "--deny", "10.0.0.0/8,10.1.2.0/33" },
+        "tcplb: --deny: '10.1.2.0/33' is not an IPv4 or IPv6 address or prefix (such as 10.0.0.0/8, 192.0.2.7 or 2001:db8::/32)")]
+    [InlineData("127.0.0.1:5000\n", new[] { "--allow=fe80::/10,example.com" }, "tcplb: --allow: 'example.com' is not an IPv4 or IPv6 address")]
+    [InlineData("127.0.0.1:5000\n127.0.0.1:5001 standby\n", new string[0], "tcplb: hosts:2: unexpected 'standby' (only weight=N")]
     public void BadConfiguration_OneLineNamingTheProblem_ExitTwo(string hosts, string[] options, string message)
     {
         using var dir = new TempDirectory();
