@@ -125,7 +125,7 @@ internal sealed class AdminServer : IDisposable
             "/metrics" => (200, PrometheusText.ContentType, Encoding.UTF8.GetBytes(Metrics())),
             "/status" => (200, "application/json", _status()),
             "/" => (200, "text/html; charset=utf-8", Encoding.UTF8.GetBytes(StatusPage.Html)),
-            "/healthz" => Accepting() ? (200, "text/plain", "ok\n"u8.ToArray()) : (503, "text/plain", "draining\n"u8.ToArray()),
+            "/healthz" => Health(),
             _ => (404, "text/plain", "not found\n"u8.ToArray()),
         };
     }
@@ -136,10 +136,19 @@ internal sealed class AdminServer : IDisposable
         return PrometheusText.Write(document.RootElement);
     }
 
-    private bool Accepting()
+    /// <summary>
+    /// 200 while every process accepts and none is stopping (a boolean of merged documents holds only when it
+    /// holds in each); 503 from a stop signal on, through <c>--shutdown-delay</c> ("stopping") and the drain.
+    /// </summary>
+    private (int, string, byte[]) Health()
     {
         using var document = JsonDocument.Parse(_status());
-        return document.RootElement.GetProperty("accepting").GetBoolean();
+        var root = document.RootElement;
+        if (root.GetProperty("healthy").GetBoolean())
+        {
+            return (200, "text/plain", "ok\n"u8.ToArray());
+        }
+        return (503, "text/plain", root.GetProperty("accepting").GetBoolean() ? "stopping\n"u8.ToArray() : "draining\n"u8.ToArray());
     }
 
     private static byte[] Response(int status, string contentType, byte[] body, bool headOnly)

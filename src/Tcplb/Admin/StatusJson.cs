@@ -17,6 +17,7 @@ internal static class StatusJson
         {
             json.WriteStartObject();
             json.WriteBoolean("accepting", status.Accepting);
+            json.WriteBoolean("healthy", status.Healthy);
             WriteFigures(json, MetricCatalogue.Proxy, status);
             json.WriteStartArray(MetricCatalogue.Servers.Array);
             foreach (var server in status.Servers)

@@ -24,6 +24,7 @@ internal static class OptionsParser
         new("--max-conns", "TCPLB_MAX_CONNS", true, (o, v, w) => o with { MaxConnections = Integer(v, w, 1, 1_000_000) }),
         new("--buffer-size", "TCPLB_BUFFER_SIZE", true, (o, v, w) => o with { BufferSize = Integer(v, w, 1024, 1024 * 1024) }),
         new("--drain", "TCPLB_DRAIN", true, (o, v, w) => o with { Drain = Duration.Parse(v, w) }),
+        new("--shutdown-delay", "TCPLB_SHUTDOWN_DELAY", true, (o, v, w) => o with { ShutdownDelay = Duration.Parse(v, w) }),
         new("--admin", "TCPLB_ADMIN", true, (o, v, w) => o with { Admin = ParseEndPoint(v, w) }),
         new("--proxy-protocol", "TCPLB_PROXY_PROTOCOL", true, (o, v, w) => o with { ProxyProtocol = ParseProxyProtocol(v, w) }),
         new("--resolve-interval", "TCPLB_RESOLVE_INTERVAL", true, (o, v, w) => o with { ResolveInterval = Duration.Parse(v, w) }),

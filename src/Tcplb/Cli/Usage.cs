@@ -13,7 +13,8 @@ internal static class Usage
                tcplb --help | --version | --probe ADDR:PORT
 
         Listens on PORT (IPv4 and IPv6) and spreads connections over the servers
-        in the hosts file, one HOST:PORT per line (optional weight=N, maxconn=N; # comments).
+        in the hosts file, one HOST:PORT per line (optional weight=N, maxconn=N, backup,
+        drain; # comments).
         Lines with sni=NAME[,NAME] (exact or *.domain) serve TLS clients asking for
         those names; the other lines serve everyone else. TLS is never decrypted.
 
@@ -26,6 +27,7 @@ internal static class Usage
           --max-conns N            TCPLB_MAX_CONNS         connections held at once; past it accepting pauses (10000)
           --buffer-size BYTES      TCPLB_BUFFER_SIZE       per direction per connection, used from 16K up (65536)
           --drain DUR              TCPLB_DRAIN             on SIGTERM/SIGINT, wait this long for live connections (30s)
+          --shutdown-delay DUR     TCPLB_SHUTDOWN_DELAY    on SIGTERM: /healthz 503 at once, keep accepting this long, then drain (0)
           --admin ADDR:PORT        TCPLB_ADMIN             HTTP /metrics, /status, /healthz (off)
           --proxy-protocol v1|v2   TCPLB_PROXY_PROTOCOL    send a PROXY protocol header to servers (off)
           --resolve-interval DUR   TCPLB_RESOLVE_INTERVAL  how often host names are resolved again (30s)
@@ -44,6 +46,9 @@ internal static class Usage
           --slow-start DUR         TCPLB_SLOW_START        a server that comes up ramps from 1/10 of its weight (0: off)
           --queue-timeout DUR      TCPLB_QUEUE_TIMEOUT     how long a client waits when all servers are at maxconn (3s)
           --max-conns-per-client N TCPLB_MAX_CONNS_PER_CLIENT  per client address (IPv6: /64); more are reset (0: none)
+          --allow CIDR[,CIDR...]   TCPLB_ALLOW             only these clients may connect; others are reset (all)
+          --deny CIDR[,CIDR...]    TCPLB_DENY              these clients are reset at accept; wins over --allow (none)
+                                   (flags, so a reload of the hosts file keeps them; a bare address is /32 or /128)
 
         durations: 500ms, 3s, 2m, 1h.  exit codes: 0 done, 1 runtime failure, 2 bad arguments or hosts file.
         """;

@@ -18,6 +18,9 @@ internal sealed record Settings
     public int MaxConnections { get; init; } = 10_000;
     public int BufferSize { get; init; } = 64 * 1024;
     public TimeSpan Drain { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>On SIGTERM, how long <c>/healthz</c> says 503 while clients are still accepted, before the drain.</summary>
+    public TimeSpan ShutdownDelay { get; init; }
     public IPEndPoint? Admin { get; init; }
     public ProxyProtocolVersion ProxyProtocol { get; init; } = ProxyProtocolVersion.None;
     public TimeSpan ResolveInterval { get; init; } = TimeSpan.FromSeconds(30);

@@ -56,6 +56,9 @@ internal sealed class Proxy : IDisposable
 
     public bool Accepting { get; private set; }
 
+    /// <summary>A stop is asked for: still accepting through <c>--shutdown-delay</c>, but no longer healthy.</summary>
+    public bool Stopping { get; set; }
+
     public void Start()
     {
         _timeouts.Start();
@@ -103,6 +106,7 @@ internal sealed class Proxy : IDisposable
         return new ProxyStatus
         {
             Accepting = Accepting,
+            Healthy = Accepting && !Stopping,
             Uptime = _time.GetElapsedTime(_createdAt),
             ActiveConnections = Connections.Active,
             TotalConnections = Connections.Total,

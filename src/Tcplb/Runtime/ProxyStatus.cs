@@ -7,6 +7,9 @@ namespace Tcplb.Runtime;
 internal sealed class ProxyStatus
 {
     public required bool Accepting { get; init; }
+
+    /// <summary>What <c>/healthz</c> answers: accepting, and no stop asked for (<c>--shutdown-delay</c>).</summary>
+    public bool Healthy { get; init; }
     public required TimeSpan Uptime { get; init; }
     public required long ActiveConnections { get; init; }
     public required long TotalConnections { get; init; }
