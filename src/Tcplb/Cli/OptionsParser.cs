@@ -43,6 +43,7 @@ internal static class OptionsParser
         new("--max-conns-per-client", "TCPLB_MAX_CONNS_PER_CLIENT", true, (o, v, w) => o with { MaxConnectionsPerClient = Integer(v, w, 0, 1_000_000) }),
         new("--allow", "TCPLB_ALLOW", true, (o, v, w) => o with { Allow = AddressPrefixes.Parse(v, w) }),
         new("--deny", "TCPLB_DENY", true, (o, v, w) => o with { Deny = AddressPrefixes.Parse(v, w) }),
+        new("--accept-proxy", "TCPLB_ACCEPT_PROXY", true, (o, v, w) => o with { AcceptProxy = AddressPrefixes.Parse(v, w) }),
     ];
 
     public static Command Parse(IReadOnlyList<string> args, Func<string, string?> environment)

@@ -49,6 +49,8 @@ internal static class Usage
           --allow CIDR[,CIDR...]   TCPLB_ALLOW             only these clients may connect; others are reset (all)
           --deny CIDR[,CIDR...]    TCPLB_DENY              these clients are reset at accept; wins over --allow (none)
                                    (flags, so a reload of the hosts file keeps them; a bare address is /32 or /128)
+          --accept-proxy CIDR[,..] TCPLB_ACCEPT_PROXY      these sources (a front balancer) send a PROXY v1/v2 header
+                                   within 3s; the client it names is the client everywhere (none)
 
         durations: 500ms, 3s, 2m, 1h.  exit codes: 0 done, 1 runtime failure, 2 bad arguments or hosts file.
         """;

@@ -54,6 +54,9 @@ internal sealed record Settings
     /// <summary><c>--deny</c>: these client addresses are reset at accept, even when allowed.</summary>
     public AddressPrefixes? Deny { get; init; }
 
+    /// <summary><c>--accept-proxy</c>: front balancers whose connections start with a PROXY header naming the real client.</summary>
+    public AddressPrefixes? AcceptProxy { get; init; }
+
     /// <summary><see cref="CheckTimeout"/> with its default resolved.</summary>
     public TimeSpan EffectiveCheckTimeout => CheckTimeout ?? ConnectTimeout;
 

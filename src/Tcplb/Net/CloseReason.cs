@@ -34,4 +34,7 @@ internal enum CloseReason
 
     /// <summary>The client's address is outside <c>--allow</c> or inside <c>--deny</c>.</summary>
     Denied,
+
+    /// <summary>A source of <c>--accept-proxy</c> sent no PROXY header in time, or a malformed or too long one.</summary>
+    BadProxyHeader,
 }

@@ -20,21 +20,18 @@ internal sealed partial class Session : IQueueWaiter
 
     /// <summary>
     /// The client's address is known (at accept, or from its PROXY header): <c>--allow</c>/<c>--deny</c>, the
-    /// source hash and the per-client limit judge it, then the route is chosen.
+    /// source hash and the per-client limit judge it. False when the client has been reset.
     /// </summary>
-    private void Admit()
+    private bool Admit()
     {
         if (_context.ClientFilter is { } filter && (_clientEndPoint is null || !filter.Admits(_clientEndPoint.Address)))
         {
             _upstreamWaits = 1; // no hello is read: the reject alone releases the session
             Reject(CloseReason.Denied);
-            return;
+            return false;
         }
         _attempt.Begin(_context.HashClients ? ClientAddressHash(_clientEndPoint) : 0);
-        if (EnterClientLimit())
-        {
-            ChooseRoute();
-        }
+        return EnterClientLimit();
     }
 
     /// <summary>Counts the client against <c>--max-conns-per-client</c>; false when it is over and has been reset.</summary>

@@ -79,7 +79,16 @@ internal sealed partial class Session
         _context.Connections.Opened();
         // No NoDelay call: Linux copies TCP_NODELAY (and SO_KEEPALIVE) from the listening socket to each
         // accepted one (ListenSocket sets both), which saves a system call per connection.
-        Admit();
+        _awaitingProxyHeader = false; // a read of the last connection's header may have ended with a receive error
+        if (_context.AcceptProxy is { } fronts && _clientEndPoint is not null && fronts.Contains(_clientEndPoint.Address))
+        {
+            ReadProxyHeader(); // the real client is known from the header: it is admitted then
+            return;
+        }
+        if (Admit())
+        {
+            ChooseRoute();
+        }
     }
 
     /// <summary>Notes traffic, for the idle timeout.</summary>
@@ -258,6 +267,7 @@ internal sealed partial class Session
         CloseReason.QueueTimeout => "queue-timeout",
         CloseReason.ClientLimit => "client-limit",
         CloseReason.Denied => "denied",
+        CloseReason.BadProxyHeader => "bad-proxy-header",
         _ => "none",
     };
 

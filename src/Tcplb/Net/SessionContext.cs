@@ -23,7 +23,12 @@ internal sealed class SessionContext
         QueueTimeoutTicks = time.Ticks(settings.QueueTimeout);
         ClientLimit = settings.MaxConnectionsPerClient > 0 ? new ClientLimit(settings.MaxConnectionsPerClient, log, time) : null;
         ClientFilter = ClientFilter.Of(settings, log, time);
+        AcceptProxy = settings.AcceptProxy;
+        ProxyHeaderTimeoutTicks = time.Ticks(ProxyHeaderTimeout);
     }
+
+    /// <summary>How long a front balancer has to send its PROXY header: a handshake, not a client's think time.</summary>
+    public static readonly TimeSpan ProxyHeaderTimeout = TimeSpan.FromSeconds(3);
 
     /// <summary>The routes and their pools, swapped whole on reload.</summary>
     public RouteTable Routes { get; }
@@ -62,4 +67,9 @@ internal sealed class SessionContext
 
     /// <summary><c>--allow</c> and <c>--deny</c>; null without either.</summary>
     public ClientFilter? ClientFilter { get; }
+
+    /// <summary><c>--accept-proxy</c>: sources whose connections start with a PROXY header; null: none.</summary>
+    public AddressPrefixes? AcceptProxy { get; }
+
+    public long ProxyHeaderTimeoutTicks { get; }
 }
