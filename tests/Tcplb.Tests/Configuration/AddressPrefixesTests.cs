@@ -81,15 +81,20 @@ public class AddressPrefixesTests
         {
             var prefixes = AddressPrefixes.Parse(string.Join(',', Enumerable.Range(0, size).Select(_ => $"{random.Next(256)}.{random.Next(256)}.{random.Next(256)}.0/24")), "--deny");
             var hits = 0;
-            var watch = Stopwatch.StartNew();
-            for (var round = 0; round < 100; round++)
+            var best = double.MaxValue;
+            for (var run = 0; run < 5; run++) // the best of five: the first runs before the JIT's last tier, others share the machine
             {
-                foreach (var client in clients)
+                var watch = Stopwatch.StartNew();
+                for (var round = 0; round < 100; round++)
                 {
-                    hits += prefixes.Contains(client) ? 1 : 0;
+                    foreach (var client in clients)
+                    {
+                        hits += prefixes.Contains(client) ? 1 : 0;
+                    }
                 }
+                best = Math.Min(best, watch.Elapsed.TotalNanoseconds / (100 * clients.Length));
             }
-            var perLookup = watch.Elapsed.TotalNanoseconds / (100 * clients.Length);
+            var perLookup = best;
             Console.WriteLine($"AddressPrefixes.Contains: {size} prefixes, {perLookup:F1} ns a lookup ({hits} hits)");
         }
     }
