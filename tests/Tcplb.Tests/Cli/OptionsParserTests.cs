@@ -131,4 +131,21 @@ public class OptionsParserTests
     [Fact]
     public void Parse_Probe_TakesTheAddress() =>
         Assert.Equal("127.0.0.1:7777", Assert.IsType<Command.Probe>(OptionsParser.Parse(["--probe", "127.0.0.1:7777"], _ => null)).Address);
+
+    [Fact]
+    public void Parse_OperatorControls_FromFlagsAndEnvironment()
+    {
+        var options = Parse(["7777", "--allow", "10.0.0.0/8,2001:db8::/32", "--shutdown-delay", "5s"],
+            new() { ["TCPLB_DENY"] = "10.1.0.0/16", ["TCPLB_ACCEPT_PROXY"] = "192.0.2.10", ["TCPLB_ALLOW"] = "192.0.2.0/24" });
+        Assert.Equal(TimeSpan.FromSeconds(5), options.ShutdownDelay);
+        Assert.True(options.Allow!.Contains(IPAddress.Parse("10.2.3.4"))); // the flag won over the variable
+        Assert.False(options.Allow.Contains(IPAddress.Parse("192.0.2.1")));
+        Assert.True(options.Deny!.Contains(IPAddress.Parse("10.1.9.9")));
+        Assert.Equal(1, options.AcceptProxy!.Count);
+        Assert.Equal((TimeSpan.Zero, (AddressPrefixes?)null), (Parse(["7777"]).ShutdownDelay, Parse(["7777"]).AcceptProxy));
+    }
+
+    [Fact]
+    public void Parse_BadAcceptProxy_NamesTheOptionAndValue() =>
+        Assert.StartsWith("--accept-proxy: 'nlb.internal' is not an IPv4 or IPv6 address or prefix", ParseError(["7777", "--accept-proxy", "nlb.internal"]));
 }
