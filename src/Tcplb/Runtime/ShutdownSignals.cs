@@ -18,6 +18,7 @@ internal sealed class ShutdownSignals : IDisposable
     private readonly Log _log;
     private readonly Action<PosixSignal>? _relay;
     private int _stopSignals;
+    private int _stopPassedOn;
 
     public ShutdownSignals(Log log, Action reload, Action<PosixSignal>? relay = null, bool ignoreInterrupt = false)
     {
@@ -50,7 +51,7 @@ internal sealed class ShutdownSignals : IDisposable
             _log.Info("stopping; still accepting for the shutdown delay", ("shutdown_delay", delay));
             _stopNow.Wait(delay);
         }
-        _relay?.Invoke(PosixSignal.SIGTERM);
+        PassStopOn();
     }
 
     /// <summary>Stops as a first SIGTERM would, without the delay (the first worker said so after its own, or is gone); not counted as a signal, so a SIGTERM after it still drains.</summary>
@@ -68,9 +69,19 @@ internal sealed class ShutdownSignals : IDisposable
             _stop.Set(); // WaitForStop passes it on, after the shutdown delay
             return;
         }
+        PassStopOn(); // still in the shutdown delay: the others drain first, so that the next one is their exit
         _relay?.Invoke(PosixSignal.SIGTERM);
         _log.Warn("second stop signal; exiting now");
         Environment.Exit(1);
+    }
+
+    /// <summary>The first worker tells the others to drain, once, whichever of the delay's end and a second signal comes first.</summary>
+    private void PassStopOn()
+    {
+        if (Interlocked.Exchange(ref _stopPassedOn, 1) == 0)
+        {
+            _relay?.Invoke(PosixSignal.SIGTERM);
+        }
     }
 
     public void Dispose()

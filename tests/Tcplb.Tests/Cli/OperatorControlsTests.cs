@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 using Tcplb.Tests.Support;
 
@@ -67,5 +68,34 @@ public class OperatorControlsTests
         Assert.Equal(["draining", "backup"], status.RootElement.GetProperty("servers").EnumerateArray().Select(s => s.GetProperty("state").GetString()));
         tcplb.Signal(TcplbProcess.SigTerm);
         Assert.Equal(0, tcplb.WaitForExit());
+    }
+
+    [Fact]
+    public async Task ShutdownDelay_ASecondSigtermDuringIt_EndsTheFirstAndEveryWorkerAtOnce()
+    {
+        using var echo = ScriptedBackend.Echo();
+        using var dir = new TempDirectory();
+        dir.Write("hosts", $"{echo.EndPoint}\n");
+        var port = TcplbProcess.FreePort();
+        using var tcplb = TcplbProcess.Start(dir.Path, port.ToString(), "--shutdown-delay", "10m", "--drain", "10m", "--workers", "2");
+        tcplb.WaitForLog("msg=listening");
+        var worker = tcplb.Children().Single();
+        var held = new List<Socket>();
+        for (var i = 0; i < 8; i++) // the kernel spreads them: each process holds some, which a drain would wait for
+        {
+            var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await client.ConnectAsync(IPAddress.Loopback, port);
+            held.Add(client);
+        }
+
+        tcplb.Signal(TcplbProcess.SigTerm);
+        tcplb.WaitForLog("still accepting for the shutdown delay");
+        tcplb.Signal(TcplbProcess.SigTerm);
+
+        // The worker first: a drain of its own would hold it (and the output pipes it shares) for the whole --drain.
+        Eventually.True(() => !Directory.Exists($"/proc/{worker}") || File.ReadAllText($"/proc/{worker}/stat").Contains(") Z "),
+            () => $"worker {worker} still runs");
+        Assert.Equal(1, tcplb.WaitForExit());
+        held.ForEach(socket => socket.Dispose());
     }
 }
