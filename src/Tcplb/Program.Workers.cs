@@ -37,7 +37,7 @@ internal static partial class Program
             var channel = new WorkerChannel(reloader.RequestReload, signals.RequestStop);
             proxy.Start();
             channel.Start();
-            signals.WaitForStop();
+            signals.WaitForStop(settings.ShutdownDelay, () => proxy.Stopping = true); // a SIGTERM of its own: the first worker's command ends the delay
             Drain(proxy, settings.Drain, log);
         }
         return ExitOk;

@@ -151,7 +151,7 @@ internal static partial class Program
             }
             StartAdmin(admin, log);
             LogListening(log, settings, proxy.LocalEndPoint.Port, servers.Count);
-            signals.WaitForStop(); // the other workers' share of the port is closed already (WorkerGroup.Relay)
+            signals.WaitForStop(settings.ShutdownDelay, () => proxy.Stopping = true); // then the other workers' share of the port is closed (WorkerGroup.Relay)
             proxy.StopAccepting();
             log.Info("draining", ("connections", proxy.Connections.Active), ("drain", settings.Drain));
             Drain(proxy, settings.Drain, workerLog);

@@ -125,9 +125,20 @@ internal sealed class AdminServer : IDisposable
             "/metrics" => (200, PrometheusText.ContentType, Encoding.UTF8.GetBytes(PrometheusText.Write(_status()))),
             "/status" => (200, "application/json", StatusJson.Write(_status())),
             "/" => (200, "text/html; charset=utf-8", Encoding.UTF8.GetBytes(StatusPage.Html)),
-            "/healthz" => _status().Accepting ? (200, "text/plain", "ok\n"u8.ToArray()) : (503, "text/plain", "draining\n"u8.ToArray()),
+            "/healthz" => Health(),
             _ => (404, "text/plain", "not found\n"u8.ToArray()),
         };
+    }
+
+    /// <summary>200 while accepting and not stopping; 503 from a stop signal on, through <c>--shutdown-delay</c> ("stopping") and the drain.</summary>
+    private (int, string, byte[]) Health()
+    {
+        var status = _status();
+        if (status.Healthy)
+        {
+            return (200, "text/plain", "ok\n"u8.ToArray());
+        }
+        return (503, "text/plain", status.Accepting ? "stopping\n"u8.ToArray() : "draining\n"u8.ToArray());
     }
 
     private static byte[] Response(int status, string contentType, byte[] body, bool headOnly)

@@ -52,6 +52,8 @@ internal static class MetricCatalogue
             "connections.rejected", "tcplb.connections.rejected", "{connection}", s => s.RejectedConnections),
         new("tcplb_client_limit_rejected_total", MetricType.Counter, "Client connections reset because their address held --max-conns-per-client already.",
             "connections.client_limit_rejected", "tcplb.connections.client_limit_rejected", "{connection}", s => s.ClientLimitRejected),
+        new("tcplb_connections_denied_total", MetricType.Counter, "Client connections reset at accept because --allow or --deny refused their address.",
+            "connections.denied", "tcplb.connections.denied", "{connection}", s => s.DeniedConnections),
         new("tcplb_client_rate_rejected_total", MetricType.Counter, "Client connections reset because their address opened them faster than --max-conn-rate-per-client.",
             "connections.client_rate_rejected", "tcplb.connections.client_rate_rejected", "{connection}", s => s.ClientRateRejected),
         new("tcplb_server_down_resets_total", MetricType.Counter, "Client connections reset because checks took their server down (--on-down shutdown).",

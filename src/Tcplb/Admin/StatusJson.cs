@@ -18,6 +18,7 @@ internal static class StatusJson
             json.WriteStartObject();
             json.WriteBoolean("accepting", status.Accepting);
             json.WriteString("listen", status.Listen);
+            json.WriteBoolean("healthy", status.Healthy);
             WriteFigures(json, MetricCatalogue.Proxy, status);
             json.WriteStartArray(MetricCatalogue.Servers.Array);
             foreach (var server in status.Servers)
@@ -32,7 +33,7 @@ internal static class StatusJson
                     json.WriteStringValue(route);
                 }
                 json.WriteEndArray();
-                json.WriteString("state", server.Up ? "up" : "down");
+                json.WriteString("state", server.State);
                 json.WriteNumber("cooldown_seconds", Math.Round(server.CooldownLeft.TotalSeconds, 1));
                 json.WriteString("check", server.LastCheck);
                 json.WriteNumber("check_port", server.CheckPort);

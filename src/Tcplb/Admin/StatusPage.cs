@@ -19,7 +19,8 @@ internal static class StatusPage
           th:nth-child(-n+5), td:nth-child(-n+5) { text-align: left; }
           th { background: #f0f0f0; font-weight: 600; }
           .up { color: #0a7d2c; font-weight: 600; }
-          .down { color: #b3261e; font-weight: 600; }
+          .down, .cooldown { color: #b3261e; font-weight: 600; }
+          .draining, .backup { color: #8a5a00; font-weight: 600; }
           .check { color: #555; }
           .error { color: #b3261e; }
         </style>
@@ -50,7 +51,7 @@ internal static class StatusPage
               cell(row, s.address);
               cell(row, s.host);
               cell(row, s.routes.join(', '));
-              cell(row, s.state === 'up' ? 'up' : s.cooldown_seconds > 0 ? `down (${s.cooldown_seconds} s)` : 'down', 'state ' + s.state);
+              cell(row, s.state === 'cooldown' ? `cooldown (${s.cooldown_seconds} s)` : s.state, 'state ' + s.state);
               cell(row, s.check === 'none' ? '-' : `${s.check} ${s.check_ms} ms`, 'check ' + s.check);
               cell(row, s.weight);
               cell(row, s.active);

@@ -45,6 +45,12 @@ internal sealed class Backend
     /// <summary>Where checks connect: its <c>check-port=</c>, else <paramref name="defaultPort"/> (<c>--check-port</c>) unless 0, else its own port.</summary>
     public int CheckPortOr(int defaultPort) => CheckPort != 0 ? CheckPort : defaultPort != 0 ? defaultPort : EndPoint.Port;
 
+    /// <summary>The <c>backup</c> word: picked only while no primary server of its pool is usable.</summary>
+    public bool Backup { get; init; }
+
+    /// <summary>The <c>drain</c> word: never picked; the connections it holds run to their end.</summary>
+    public bool Draining { get; init; }
+
     /// <summary>
     /// The routes it serves: <c>sni=</c> names of its hosts lines, and <see cref="ServerNames.DefaultRoute"/> when a
     /// line without <c>sni=</c> lists it.
@@ -59,13 +65,16 @@ internal sealed class Backend
 
     /// <summary>Whether <paramref name="other"/> (the same address in a newer list) has the same settings.</summary>
     public bool HasSameSettings(Backend other) =>
-        Weight == other.Weight && Host == other.Host && MaxConnections == other.MaxConnections && CheckPort == other.CheckPort && Routes.AsSpan().SequenceEqual(other.Routes);
+        Weight == other.Weight && Host == other.Host && MaxConnections == other.MaxConnections && CheckPort == other.CheckPort &&
+        Routes.AsSpan().SequenceEqual(other.Routes) && Backup == other.Backup && Draining == other.Draining;
 
     /// <summary>The entry for a newer list: <paramref name="fresh"/>'s settings, this entry's state.</summary>
     public Backend WithSettingsOf(Backend fresh) => new(EndPoint, fresh.Host, fresh.Weight, fresh.Routes, State)
     {
         MaxConnections = fresh.MaxConnections,
         CheckPort = fresh.CheckPort,
+        Backup = fresh.Backup,
+        Draining = fresh.Draining,
     };
 
     /// <summary>

@@ -52,6 +52,8 @@ internal sealed class HostsResolver(Log log, Func<string, IPAddress[]> lookup, S
         {
             MaxConnections = s.MaxConnections,
             CheckPort = s.Entry.CheckPort,
+            Backup = s.Entry.Backup, // an address on several lines takes the first line's words
+            Draining = s.Entry.Drain,
         });
     }
 

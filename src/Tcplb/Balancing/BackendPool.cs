@@ -6,7 +6,8 @@ namespace Tcplb.Balancing;
 /// <summary>
 /// The current servers, as an immutable array behind a volatile field that a reload swaps whole.
 /// Picks a server for each connect attempt: the policy chooses among servers not in cooldown, not at their
-/// <c>maxconn</c> and not yet tried for this client; when none is left, the server whose cooldown ends first is
+/// <c>maxconn</c>, not draining and not yet tried for this client, primaries first and <c>backup</c> servers only
+/// when no primary is usable; when none is left, the server whose cooldown ends first is
 /// tried anyway (the last resort), so a recovered server serves at once. When servers are only full, the client
 /// waits in the pool's queue (<c>BackendPool.Queue.cs</c>) for a freed slot. Also turns connect results into health events.
 /// </summary>
@@ -75,28 +76,32 @@ internal sealed partial class BackendPool
         var ramping = false;
         var full = false;
         Backend? lastResort = null;
-        foreach (var server in servers)
+        // Primaries first; backups only when no primary is usable (none available and none merely full).
+        for (var backups = 0; backups < 2 && count == 0 && !full; backups++)
         {
-            if (attempt.HasTried(server))
+            foreach (var server in servers)
             {
-                continue;
-            }
-            if (server.MaxConnections > 0 && server.State.Slots >= server.MaxConnections)
-            {
-                full |= server.State.IsAvailable(now);
-            }
-            else if (server.State.IsAvailable(now))
-            {
-                if (!ramps.IsEmpty)
+                if (server.Draining || server.Backup != (backups == 1) || attempt.HasTried(server))
                 {
-                    ramps[count] = server.State.RampPermille(now, _slowStartTicks);
-                    ramping |= ramps[count] < 1000;
+                    continue;
                 }
-                available[count++] = server;
-            }
-            else if (lastResort is null || server.State.DownUntil < lastResort.State.DownUntil)
-            {
-                lastResort = server;
+                if (server.MaxConnections > 0 && server.State.Slots >= server.MaxConnections)
+                {
+                    full |= server.State.IsAvailable(now);
+                }
+                else if (server.State.IsAvailable(now))
+                {
+                    if (!ramps.IsEmpty)
+                    {
+                        ramps[count] = server.State.RampPermille(now, _slowStartTicks);
+                        ramping |= ramps[count] < 1000;
+                    }
+                    available[count++] = server;
+                }
+                else if (lastResort is null || server.State.DownUntil < lastResort.State.DownUntil)
+                {
+                    lastResort = server;
+                }
             }
         }
         while (count > 0)

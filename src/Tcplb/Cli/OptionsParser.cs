@@ -25,6 +25,7 @@ internal static class OptionsParser
         new("--max-conns", "TCPLB_MAX_CONNS", true, (o, v, w) => o with { MaxConnections = Integer(v, w, 1, 1_000_000) }),
         new("--buffer-size", "TCPLB_BUFFER_SIZE", true, (o, v, w) => o with { BufferSize = Integer(v, w, 1024, 1024 * 1024) }),
         new("--drain", "TCPLB_DRAIN", true, (o, v, w) => o with { Drain = Duration.Parse(v, w) }),
+        new("--shutdown-delay", "TCPLB_SHUTDOWN_DELAY", true, (o, v, w) => o with { ShutdownDelay = Duration.Parse(v, w) }),
         new("--admin", "TCPLB_ADMIN", true, (o, v, w) => o with { Admin = ParseEndPoint(v, w) }),
         new("--proxy-protocol", "TCPLB_PROXY_PROTOCOL", true, (o, v, w) => o with { ProxyProtocol = ParseProxyProtocol(v, w) }),
         new("--resolve-interval", "TCPLB_RESOLVE_INTERVAL", true, (o, v, w) => o with { ResolveInterval = Duration.Parse(v, w) }),
@@ -50,6 +51,9 @@ internal static class OptionsParser
         new("--source", "TCPLB_SOURCE", true, (o, v, w) => o with { SourceAddress = ParseSourceAddress(v, w) }),
         new("--fail-threshold", "TCPLB_FAIL_THRESHOLD", true, (o, v, w) => o with { FailThreshold = Integer(v, w, 1, 100) }),
         new("--max-conn-rate-per-client", "TCPLB_MAX_CONN_RATE_PER_CLIENT", true, (o, v, w) => o with { MaxConnectionRatePerClient = Integer(v, w, 0, 1_000_000) }),
+        new("--allow", "TCPLB_ALLOW", true, (o, v, w) => o with { Allow = AddressPrefixes.Parse(v, w) }),
+        new("--deny", "TCPLB_DENY", true, (o, v, w) => o with { Deny = AddressPrefixes.Parse(v, w) }),
+        new("--accept-proxy", "TCPLB_ACCEPT_PROXY", true, (o, v, w) => o with { AcceptProxy = AddressPrefixes.Parse(v, w) }),
     ];
 
     public static Command Parse(IReadOnlyList<string> args, Func<string, string?> environment)

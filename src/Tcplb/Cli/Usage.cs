@@ -15,7 +15,8 @@ internal static class Usage
         Listens on PORT (every interface, IPv4 and IPv6), or on one address only
         (127.0.0.1:7777, [::1]:7777; 0.0.0.0:7777 is IPv4 only, [::]:7777 both),
         and spreads connections over the servers in the hosts file, one HOST:PORT
-        per line (optional weight=N, maxconn=N, check-port=N; # comments).
+        per line (optional weight=N, maxconn=N, check-port=N, backup, drain;
+        # comments).
         Lines with sni=NAME[,NAME] (exact or *.domain) serve TLS clients asking for
         those names; the other lines serve everyone else. TLS is never decrypted.
 
@@ -28,6 +29,7 @@ internal static class Usage
           --max-conns N            TCPLB_MAX_CONNS         connections held at once; past it accepting pauses (10000)
           --buffer-size BYTES      TCPLB_BUFFER_SIZE       per direction per connection, used from 16K up (65536)
           --drain DUR              TCPLB_DRAIN             on SIGTERM/SIGINT, wait this long for live connections (30s)
+          --shutdown-delay DUR     TCPLB_SHUTDOWN_DELAY    on SIGTERM: /healthz 503 at once, keep accepting this long, then drain (0)
           --admin ADDR:PORT        TCPLB_ADMIN             HTTP /metrics, /status, /healthz (off)
           --proxy-protocol v1|v2   TCPLB_PROXY_PROTOCOL    send a PROXY protocol header to servers (off)
           --resolve-interval DUR   TCPLB_RESOLVE_INTERVAL  how often host names are resolved again (30s)
@@ -54,6 +56,12 @@ internal static class Usage
                                    TCPLB_MAX_CONN_RATE_PER_CLIENT  new connections per second per address, burst N (0: none)
           --retries N              TCPLB_RETRIES           try a client on at most N+1 servers (every server once)
           --fail-threshold N       TCPLB_FAIL_THRESHOLD    failed connects in a row that put a server in cooldown (1)
+
+          --allow CIDR[,CIDR...]   TCPLB_ALLOW             only these clients may connect; others are reset (all)
+          --deny CIDR[,CIDR...]    TCPLB_DENY              these clients are reset at accept; wins over --allow (none)
+                                   (flags, so a reload of the hosts file keeps them; a bare address is /32 or /128)
+          --accept-proxy CIDR[,..] TCPLB_ACCEPT_PROXY      these sources (a front balancer) send a PROXY v1/v2 header
+                                   within 3s; the client it names is the client everywhere (none)
 
         sockets:
           --tcp-keepalive IDLE[:INTERVAL[:COUNT]]

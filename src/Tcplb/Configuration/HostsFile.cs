@@ -6,7 +6,7 @@ namespace Tcplb.Configuration;
 /// <summary>
 /// Parses the hosts file: one server per line as <c>HOST:PORT</c>, <c>IPv4:PORT</c> or <c>[IPv6]:PORT</c>,
 /// optionally followed by the words of <see cref="Words"/> (<c>weight=N</c>, <c>maxconn=N</c>, <c>sni=NAME[,NAME]</c>,
-/// <c>check-port=N</c>);
+/// <c>check-port=N</c>, <c>backup</c>, <c>drain</c>);
 /// <c>#</c> starts a comment; blank lines are skipped.
 /// Errors read <c>hosts:3: port 99999 out of range</c>.
 /// </summary>
@@ -16,13 +16,15 @@ internal static class HostsFile
     public const int MaxConnectionsLimit = 1_000_000;
     private const int MaxLineLength = 4096;
 
-    /// <summary>The words that may follow the address, as <c>NAME=VALUE</c>: how each sets its part of the entry.</summary>
+    /// <summary>The words that may follow the address, as <c>NAME=VALUE</c> or a bare <c>NAME</c>: how each sets its part of the entry.</summary>
     private static readonly Word[] Words =
     [
         new("weight", "weight=N", (entry, value) => entry with { Weight = ParseWeight(value) }),
         new("maxconn", "maxconn=N", (entry, value) => entry with { MaxConnections = ParseMaxConnections(value) }),
         new("sni", "sni=NAME[,NAME]", (entry, value) => entry with { ServerNames = ServerNames.Parse(value) }),
         new("check-port", "check-port=N", (entry, value) => entry with { CheckPort = ParseCheckPort(value) }),
+        new("backup", "backup", (entry, _) => entry with { Backup = true }),
+        new("drain", "drain", (entry, _) => entry with { Drain = true }),
     ];
 
     public static IReadOnlyList<HostEntry> Load(string path)
@@ -82,7 +84,8 @@ internal static class HostsFile
         foreach (var field in fields.AsSpan(1))
         {
             var equals = field.IndexOf('=');
-            var word = equals < 0 ? null : Array.Find(Words, w => w.Name == field[..equals]);
+            var name = equals < 0 ? field : field[..equals];
+            var word = Array.Find(Words, w => w.Name == name && w.TakesValue == equals >= 0);
             if (word is null)
             {
                 throw Error(fileName, lineNumber,
@@ -90,7 +93,7 @@ internal static class HostsFile
             }
             try
             {
-                entry = word.Apply(entry, field[(equals + 1)..]);
+                entry = word.Apply(entry, equals < 0 ? "" : field[(equals + 1)..]);
             }
             catch (ConfigException e)
             {
@@ -211,5 +214,9 @@ internal static class HostsFile
     private static ConfigException Error(string fileName, int line, string problem) => new($"{fileName}:{line}: {problem}");
 
     /// <summary>A word of a server line: its name, its form for messages, and how its value sets the entry (throwing the problem).</summary>
-    private sealed record Word(string Name, string Form, Func<HostEntry, string, HostEntry> Apply);
+    private sealed record Word(string Name, string Form, Func<HostEntry, string, HostEntry> Apply)
+    {
+        /// <summary>Written <c>NAME=VALUE</c>; otherwise the bare name is the whole word.</summary>
+        public bool TakesValue => Form.Contains('=');
+    }
 }

@@ -25,6 +25,9 @@ internal sealed record Settings
     public int MaxConnections { get; init; } = 10_000;
     public int BufferSize { get; init; } = 64 * 1024;
     public TimeSpan Drain { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>On SIGTERM, how long <c>/healthz</c> says 503 while clients are still accepted, before the drain.</summary>
+    public TimeSpan ShutdownDelay { get; init; }
     public IPEndPoint? Admin { get; init; }
     public ProxyProtocolVersion ProxyProtocol { get; init; } = ProxyProtocolVersion.None;
     public TimeSpan ResolveInterval { get; init; } = TimeSpan.FromSeconds(30);
@@ -81,6 +84,15 @@ internal sealed record Settings
 
     /// <summary><see cref="SourceAddress"/> with port 0, for binding; null without one.</summary>
     public IPEndPoint? SourceEndPoint => SourceAddress is { } source ? new IPEndPoint(source, 0) : null;
+
+    /// <summary><c>--allow</c>: only these client addresses may connect; null: any not denied.</summary>
+    public AddressPrefixes? Allow { get; init; }
+
+    /// <summary><c>--deny</c>: these client addresses are reset at accept, even when allowed.</summary>
+    public AddressPrefixes? Deny { get; init; }
+
+    /// <summary><c>--accept-proxy</c>: front balancers whose connections start with a PROXY header naming the real client.</summary>
+    public AddressPrefixes? AcceptProxy { get; init; }
 
     /// <summary><see cref="CheckTimeout"/> with its default resolved.</summary>
     public TimeSpan EffectiveCheckTimeout => CheckTimeout ?? ConnectTimeout;

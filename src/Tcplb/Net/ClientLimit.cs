@@ -79,9 +79,7 @@ internal sealed class ClientRate(int perSecond, StateTable table, Log log, TimeP
 /// <summary>A client address as the per-client limit counts it: an IPv4 address, or the /64 of an IPv6 one.</summary>
 internal readonly record struct ClientKey(ulong Value, bool IsIPv4)
 {
-    /// <summary>The key of a connected client (an IPv4 client of the dual-stack listener counts as IPv4). Allocates nothing.</summary>
-    public static ClientKey Of(Socket client) => client.RemoteEndPoint is IPEndPoint endPoint ? Of(endPoint.Address) : new ClientKey(0, true);
-
+    /// <summary>The key of a client's address (an IPv4 client of the dual-stack listener counts as IPv4). Allocates nothing.</summary>
     public static ClientKey Of(IPAddress address)
     {
         Span<byte> bytes = stackalloc byte[16];

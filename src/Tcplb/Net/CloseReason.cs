@@ -37,4 +37,10 @@ internal enum CloseReason
 
     /// <summary>Its server's checks took it down, and <c>--on-down shutdown</c> resets such connections.</summary>
     ServerDown,
+
+    /// <summary>The client's address is outside <c>--allow</c> or inside <c>--deny</c>.</summary>
+    Denied,
+
+    /// <summary>A source of <c>--accept-proxy</c> sent no PROXY header in time, or a malformed or too long one.</summary>
+    BadProxyHeader,
 }

@@ -33,6 +33,9 @@ internal sealed class ConnectionCounters(StateTable table)
     /// <summary>Client connections reset because checks took their server down (<c>--on-down shutdown</c>).</summary>
     public long ServerDownResets => _rows.Sum(static (ref WorkerRow r) => ref r.ServerDownResets);
 
+    /// <summary>Client connections reset because <c>--allow</c> or <c>--deny</c> refused their address.</summary>
+    public long Denied => _rows.Sum(static (ref WorkerRow r) => ref r.Denied);
+
     public void Opened()
     {
         ref var mine = ref _rows.Mine;
@@ -60,6 +63,9 @@ internal sealed class ConnectionCounters(StateTable table)
                 break;
             case CloseReason.ServerDown:
                 Interlocked.Increment(ref mine.ServerDownResets);
+                break;
+            case CloseReason.Denied:
+                Interlocked.Increment(ref mine.Denied);
                 break;
         }
     }

@@ -18,14 +18,15 @@ internal static class ProxyProtocolHeader
     /// <summary>The 12-byte signature that opens a version 2 header.</summary>
     public static ReadOnlySpan<byte> V2Signature => [0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A];
 
-    /// <summary>Writes the header for <paramref name="client"/>'s connection into <paramref name="destination"/>; returns its length.</summary>
-    public static int Write(ProxyProtocolVersion version, Socket client, Span<byte> destination)
+    /// <summary>
+    /// Writes the header for a connection from <paramref name="source"/> (the real client) to <paramref name="client"/>'s
+    /// local address into <paramref name="destination"/>; returns its length.
+    /// </summary>
+    public static int Write(ProxyProtocolVersion version, IPEndPoint? source, Socket client, Span<byte> destination)
     {
-        IPEndPoint? source = null;
         IPEndPoint? target = null;
         try
         {
-            source = client.RemoteEndPoint as IPEndPoint;
             target = client.LocalEndPoint as IPEndPoint;
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)

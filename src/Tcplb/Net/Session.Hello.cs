@@ -115,6 +115,10 @@ internal sealed partial class Session
             return false;
         }
         _held += bytes;
+        if (_awaitingProxyHeader)
+        {
+            return ProxyHeaderReceived(bytes);
+        }
         if (bytes > 0 && _held < HelloLimit && ClientHello.Check(_upstreamWindow.Span[.._held]) == HelloStatus.Incomplete)
         {
             return true;
@@ -133,10 +137,16 @@ internal sealed partial class Session
         {
             return;
         }
-        if (Interlocked.CompareExchange(ref _helloPhase, receiving - (long)HelloPhase.Receiving + (long)HelloPhase.Chosen, receiving) == receiving)
+        if (Interlocked.CompareExchange(ref _helloPhase, receiving - (long)HelloPhase.Receiving + (long)HelloPhase.Chosen, receiving) != receiving)
         {
-            Choose();
+            return;
         }
+        if (_awaitingProxyHeader)
+        {
+            ProxyHeaderExpired();
+            return;
+        }
+        Choose();
     }
 
     /// <summary>
@@ -214,7 +224,7 @@ internal sealed partial class Session
             return _held;
         }
         Span<byte> header = stackalloc byte[ProxyProtocolHeader.MaxLength];
-        var length = ProxyProtocolHeader.Write(_context.ProxyProtocol, client, header);
+        var length = ProxyProtocolHeader.Write(_context.ProxyProtocol, _clientEndPoint, client, header);
         var window = _upstreamWindow.Span;
         window[.._held].CopyTo(window[length..]);
         header[..length].CopyTo(window);

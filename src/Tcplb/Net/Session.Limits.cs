@@ -5,7 +5,7 @@ using Tcplb.Balancing;
 namespace Tcplb.Net;
 
 /// <summary>
-/// Traffic control: the per-client rate and limit, checked once at accept, and the wait for a slot when every server is
+/// Traffic control: the address filter and the per-client rate and limit, checked once at accept, and the wait for a slot when every server is
 /// at its <c>maxconn</c>. A waiting client holds its session and slab slice but no server socket; no timer or
 /// task is made for it: a freed slot hands itself to the first client waiting (<see cref="BackendPool.DispatchWaiting"/>),
 /// and the timeout thread's scan ends a wait that lasted the queue timeout.
@@ -18,6 +18,22 @@ internal sealed partial class Session : IQueueWaiter
     private ClientKey _clientKey;
     private bool _clientCounted;
 
+    /// <summary>
+    /// The client's address is known (at accept, or from its PROXY header): <c>--allow</c>/<c>--deny</c>, the
+    /// source hash and the per-client limit judge it. False when the client has been reset.
+    /// </summary>
+    private bool Admit()
+    {
+        if (_context.ClientFilter is { } filter && (_clientEndPoint is null || !filter.Admits(_clientEndPoint.Address)))
+        {
+            _upstreamWaits = 1; // no hello is read: the reject alone releases the session
+            Reject(CloseReason.Denied);
+            return false;
+        }
+        _attempt.Begin(_context.HashClients ? ClientAddressHash(_clientEndPoint) : 0);
+        return EnterClientLimit();
+    }
+
     /// <summary>When the client began to wait, for the access log's <c>queue_ms</c>; 0 when not waiting (or no access log).</summary>
     private long _queuedAt;
 
@@ -25,13 +41,13 @@ internal sealed partial class Session : IQueueWaiter
     /// Judges the client by <c>--max-conn-rate-per-client</c>, then counts it against <c>--max-conns-per-client</c>;
     /// false when it is over either and has been reset.
     /// </summary>
-    private bool EnterClientLimit(Socket client)
+    private bool EnterClientLimit()
     {
         if (_context.ClientLimit is null && _context.ClientRate is null)
         {
             return true;
         }
-        _clientKey = ClientKey.Of(client);
+        _clientKey = _clientEndPoint is null ? new ClientKey(0, true) : ClientKey.Of(_clientEndPoint.Address);
         var reason = _context.ClientRate?.TryAdmit(_clientKey) == false ? CloseReason.ClientRate
             : _context.ClientLimit?.TryEnter(_clientKey) == false ? CloseReason.ClientLimit
             : CloseReason.Done;

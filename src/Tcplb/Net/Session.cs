@@ -26,7 +26,13 @@ internal sealed partial class Session
     private readonly Memory<byte> _upstreamWindow;
     private readonly Memory<byte> _downstreamWindow;
     private Socket? _client;
-    private string? _clientName;
+
+    /// <summary>
+    /// The client's address: the socket's peer, or the real client a PROXY header names. The one thing
+    /// <c>--allow</c>/<c>--deny</c>, the per-client limit, the source hash, the access log and the outgoing PROXY
+    /// header read; null when it could not be read.
+    /// </summary>
+    private IPEndPoint? _clientEndPoint;
     private Socket? _server;
     private Backend? _backend;
     private int _runningRelays;
@@ -70,8 +76,9 @@ internal sealed partial class Session
     public void Start(Socket client)
     {
         _client = client;
-        // Read now for the access log: a client refused with a reset has no address to read at the end.
-        _clientName = _context.AccessLog ? SafeRemote(client) : null;
+        // Read now: a client refused with a reset has no address to read at the end. The accepted socket
+        // holds it already, so this allocates nothing.
+        _clientEndPoint = SafeRemote(client);
         _close.Open();
         _openedAt = _context.Time.GetTimestamp();
         _lastActivity = _openedAt;
@@ -81,12 +88,16 @@ internal sealed partial class Session
         _context.Connections.Opened();
         // No NoDelay call: Linux copies TCP_NODELAY (and SO_KEEPALIVE) from the listening socket to each
         // accepted one (ListenSocket sets both), which saves a system call per connection.
-        _attempt.Begin(_context.HashClients ? ClientAddressHash(client) : 0);
-        if (!EnterClientLimit(client))
+        _awaitingProxyHeader = false; // a read of the last connection's header may have ended with a receive error
+        if (_context.AcceptProxy is { } fronts && _clientEndPoint is not null && fronts.Contains(_clientEndPoint.Address))
         {
+            ReadProxyHeader(); // the real client is known from the header: it is admitted then
             return;
         }
-        ChooseRoute();
+        if (Admit())
+        {
+            ChooseRoute();
+        }
     }
 
     /// <summary>Notes traffic, for the idle timeout.</summary>
@@ -241,13 +252,14 @@ internal sealed partial class Session
         _client = null;
         _server = null;
         _backend = null;
+        _clientEndPoint = null;
         _home.Return(this);
     }
 
     private void WriteAccessLog(CloseReason reason)
     {
         _context.Log.Info("connection",
-            ("client", _clientName ?? "-"),
+            ("client", _clientEndPoint is null ? "-" : Addresses.Unmap(_clientEndPoint)),
             ("server", _backend?.Name ?? "-"),
             ("sni", _serverName ?? "-"),
             ("sent", SentBytes),
@@ -274,25 +286,27 @@ internal sealed partial class Session
         CloseReason.ClientLimit => "client-limit",
         CloseReason.ClientRate => "client-rate",
         CloseReason.ServerDown => "server-down",
+        CloseReason.Denied => "denied",
+        CloseReason.BadProxyHeader => "bad-proxy-header",
         _ => "none",
     };
 
-    private static string SafeRemote(Socket? socket)
+    private static IPEndPoint? SafeRemote(Socket socket)
     {
         try
         {
-            return socket?.RemoteEndPoint is IPEndPoint endPoint ? Addresses.Unmap(endPoint).ToString() : "-";
+            return socket.RemoteEndPoint as IPEndPoint;
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
-            return "-";
+            return null;
         }
     }
 
-    private static ulong ClientAddressHash(Socket client)
+    private static ulong ClientAddressHash(IPEndPoint? client)
     {
         Span<byte> bytes = stackalloc byte[16];
-        if (client.RemoteEndPoint is IPEndPoint endPoint && Addresses.Unmap(endPoint).Address.TryWriteBytes(bytes, out var written))
+        if (client is not null && Addresses.Unmap(client).Address.TryWriteBytes(bytes, out var written))
         {
             return Hashing.Of(bytes[..written]);
         }

@@ -31,7 +31,13 @@ internal sealed class SessionContext
         SourceEndPoint = settings.SourceEndPoint;
         ClientLimit = settings.MaxConnectionsPerClient > 0 ? new ClientLimit(settings.MaxConnectionsPerClient, table, log, time) : null;
         ClientRate = settings.MaxConnectionRatePerClient > 0 ? new ClientRate(settings.MaxConnectionRatePerClient, table, log, time) : null;
+        ClientFilter = ClientFilter.Of(settings, log, time);
+        AcceptProxy = settings.AcceptProxy;
+        ProxyHeaderTimeoutTicks = time.Ticks(ProxyHeaderTimeout);
     }
+
+    /// <summary>How long a front balancer has to send its PROXY header: a handshake, not a client's think time.</summary>
+    public static readonly TimeSpan ProxyHeaderTimeout = TimeSpan.FromSeconds(3);
 
     /// <summary>The routes and their pools, swapped whole on reload.</summary>
     public RouteTable Routes { get; }
@@ -82,4 +88,12 @@ internal sealed class SessionContext
 
     /// <summary>Connections per client address; null without <c>--max-conns-per-client</c>.</summary>
     public ClientLimit? ClientLimit { get; }
+
+    /// <summary><c>--allow</c> and <c>--deny</c>; null without either.</summary>
+    public ClientFilter? ClientFilter { get; }
+
+    /// <summary><c>--accept-proxy</c>: sources whose connections start with a PROXY header; null: none.</summary>
+    public AddressPrefixes? AcceptProxy { get; }
+
+    public long ProxyHeaderTimeoutTicks { get; }
 }

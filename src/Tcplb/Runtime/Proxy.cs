@@ -73,6 +73,9 @@ internal sealed class Proxy : IDisposable
 
     public bool Accepting { get; private set; }
 
+    /// <summary>A stop is asked for: still accepting through <c>--shutdown-delay</c>, but no longer healthy.</summary>
+    public bool Stopping { get; set; }
+
     public void Start()
     {
         _timeouts.Start();
@@ -139,6 +142,7 @@ internal sealed class Proxy : IDisposable
             Listen = _listen,
             Uptime = _time.Span(now - _table.CreatedAt),
             Workers = workers.Count,
+            Healthy = Accepting && !Stopping,
             ActiveConnections = Connections.Active,
             TotalConnections = Connections.Total,
             RejectedConnections = Connections.Rejected,
@@ -152,6 +156,7 @@ internal sealed class Proxy : IDisposable
             SliceBytes = _context.Slab.SliceSize,
             ResidentBytes = resident,
             OpenDescriptors = descriptors,
+            DeniedConnections = Connections.Denied,
             Servers = Array.ConvertAll(Routes.Servers, server => ServerStatusOf(server, now)),
             Routes = Array.ConvertAll(Routes.Routes, route => new RouteStatus { Name = route.Name, Connections = route.Connections }),
         };
@@ -207,6 +212,8 @@ internal sealed class Proxy : IDisposable
             Weight = server.Weight,
             Routes = server.Routes,
             Up = up,
+            Backup = server.Backup,
+            Draining = server.Draining,
             CooldownLeft = up || state.DownUntil >= BackendState.UntilChecksPass ? TimeSpan.Zero : _time.Span(state.DownUntil - now),
             ConsecutiveFailures = state.ConsecutiveFailures,
             Active = state.Active,

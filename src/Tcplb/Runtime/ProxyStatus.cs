@@ -11,6 +11,8 @@ internal sealed class ProxyStatus
     /// <summary>Where clients connect: <c>*:7777</c> (every interface), <c>127.0.0.1:7777</c>, <c>[::1]:7777</c>.</summary>
     public string Listen { get; init; } = "";
 
+    /// <summary>What <c>/healthz</c> answers: accepting, and no stop asked for (<c>--shutdown-delay</c>).</summary>
+    public bool Healthy { get; init; }
     public required TimeSpan Uptime { get; init; }
 
     /// <summary>Worker processes serving the port.</summary>
@@ -28,6 +30,9 @@ internal sealed class ProxyStatus
 
     /// <summary>Client connections reset because checks took their server down (<c>--on-down shutdown</c>).</summary>
     public long ServerDownResets { get; init; }
+
+    /// <summary>Clients reset because <c>--allow</c> or <c>--deny</c> refused their address.</summary>
+    public long DeniedConnections { get; init; }
     public required int Slices { get; init; }
     public required int SlicesInUse { get; init; }
     public required int SliceBytes { get; init; }
@@ -52,6 +57,18 @@ internal sealed class ServerStatus
     public required string[] Routes { get; init; }
 
     public required bool Up { get; init; }
+
+    /// <summary>The <c>backup</c> word of its hosts line.</summary>
+    public bool Backup { get; init; }
+
+    /// <summary>The <c>drain</c> word of its hosts line.</summary>
+    public bool Draining { get; init; }
+
+    /// <summary>
+    /// What operators read first: <c>draining</c>; else <c>cooldown</c> (avoided for <see cref="CooldownLeft"/>) or
+    /// <c>down</c> (until checks pass); else <c>backup</c> or <c>up</c>.
+    /// </summary>
+    public string State => Draining ? "draining" : !Up ? (CooldownLeft > TimeSpan.Zero ? "cooldown" : "down") : Backup ? "backup" : "up";
 
     /// <summary>How long the server is still avoided; zero when up.</summary>
     public required TimeSpan CooldownLeft { get; init; }

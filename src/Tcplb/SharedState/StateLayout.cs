@@ -179,6 +179,7 @@ internal struct WorkerRow
     [FieldOffset(48)] public long ClientLimitRejected;
     [FieldOffset(56)] public long ServerDownResets;
     [FieldOffset(64)] public long ClientRateRejected;
+    [FieldOffset(72)] public long Denied;
 }
 
 /// <summary>One worker's figures for one server.</summary>

@@ -98,7 +98,7 @@ public class AdminServerTests
         var servers = root.GetProperty("servers").EnumerateArray().ToList();
         Assert.Equal(2, servers.Count);
         Assert.Equal(("up", 2L), (servers[0].GetProperty("state").GetString(), servers[0].GetProperty("total").GetInt64()));
-        Assert.Equal(("down", 1L), (servers[1].GetProperty("state").GetString(), servers[1].GetProperty("connect_failures").GetInt64()));
+        Assert.Equal(("cooldown", 1L), (servers[1].GetProperty("state").GetString(), servers[1].GetProperty("connect_failures").GetInt64()));
         Assert.True(servers[1].GetProperty("cooldown_seconds").GetDouble() > 0);
         Assert.All(servers, server => // without check-port= or --check-port, checks would go to the server's port
             Assert.EndsWith($":{server.GetProperty("check_port").GetInt32()}", server.GetProperty("address").GetString()));

@@ -76,7 +76,7 @@ public class MetricCatalogueTests
         {
             Assert.Equal(metric.Read(Status.Servers[0]), server.GetProperty(metric.Json!).GetDouble());
         }
-        Assert.Equal(("down", 4.0, 2), (server.GetProperty("state").GetString(), server.GetProperty("cooldown_seconds").GetDouble(),
+        Assert.Equal(("cooldown", 4.0, 2), (server.GetProperty("state").GetString(), server.GetProperty("cooldown_seconds").GetDouble(),
             server.GetProperty("weight").GetInt32()));
         Assert.Equal(["default", "api.example.com"], server.GetProperty("routes").EnumerateArray().Select(r => r.GetString()));
         var route = json.RootElement.GetProperty("routes")[0];

@@ -162,4 +162,21 @@ public class OptionsParserTests
     [InlineData("--source", "192.0.2.1", "--source: cannot use '192.0.2.1': address not available (not an address of this machine)")]
     public void Parse_BadEdgeOption_OneLineNamingOptionAndValue(string flag, string value, string message) =>
         Assert.StartsWith(message, ParseError(["7777", flag, value]));
+
+    [Fact]
+    public void Parse_OperatorControls_FromFlagsAndEnvironment()
+    {
+        var options = Parse(["7777", "--allow", "10.0.0.0/8,2001:db8::/32", "--shutdown-delay", "5s"],
+            new() { ["TCPLB_DENY"] = "10.1.0.0/16", ["TCPLB_ACCEPT_PROXY"] = "192.0.2.10", ["TCPLB_ALLOW"] = "192.0.2.0/24" });
+        Assert.Equal(TimeSpan.FromSeconds(5), options.ShutdownDelay);
+        Assert.True(options.Allow!.Contains(IPAddress.Parse("10.2.3.4"))); // the flag won over the variable
+        Assert.False(options.Allow.Contains(IPAddress.Parse("192.0.2.1")));
+        Assert.True(options.Deny!.Contains(IPAddress.Parse("10.1.9.9")));
+        Assert.Equal(1, options.AcceptProxy!.Count);
+        Assert.Equal((TimeSpan.Zero, (AddressPrefixes?)null), (Parse(["7777"]).ShutdownDelay, Parse(["7777"]).AcceptProxy));
+    }
+
+    [Fact]
+    public void Parse_BadAcceptProxy_NamesTheOptionAndValue() =>
+        Assert.StartsWith("--accept-proxy: 'nlb.internal' is not an IPv4 or IPv6 address or prefix", ParseError(["7777", "--accept-proxy", "nlb.internal"]));
 }

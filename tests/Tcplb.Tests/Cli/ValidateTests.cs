@@ -51,6 +51,10 @@ public class ValidateTests
     [InlineData("127.0.0.1:5432\n", new[] { "--check-interval", "1s", "--check-port", "70000" }, "tcplb: --check-port: '70000' must be a whole number from 1 to 65535")]
     [InlineData("127.0.0.1:5432\n", new[] { "--check-interval", "1s", "--check-http", "primary" }, "tcplb: --check-http: 'primary' must start with '/'")]
     [InlineData("127.0.0.1:5432\n", new[] { "--check-interval", "1s", "--on-down", "cut" }, "tcplb: --on-down: 'cut' must be keep or shutdown")]
+    [InlineData("127.0.0.1:5000\n", new[] { "--deny", "10.0.0.0/8,10.1.2.0/33" },
+        "tcplb: --deny: '10.1.2.0/33' is not an IPv4 or IPv6 address or prefix (such as 10.0.0.0/8, 192.0.2.7 or 2001:db8::/32)")]
+    [InlineData("127.0.0.1:5000\n", new[] { "--allow=fe80::/10,example.com" }, "tcplb: --allow: 'example.com' is not an IPv4 or IPv6 address")]
+    [InlineData("127.0.0.1:5000\n127.0.0.1:5001 standby\n", new string[0], "tcplb: hosts:2: unexpected 'standby' (only weight=N")]
     public void BadConfiguration_OneLineNamingTheProblem_ExitTwo(string hosts, string[] options, string message)
     {
         using var dir = new TempDirectory();

@@ -39,8 +39,10 @@ public class HostsFileTests
     [InlineData("a:80 weight=0", "hosts:1: weight '0' must be a whole number from 1 to 256")]
     [InlineData("a:80 weight=x", "hosts:1: weight 'x' must be a whole number from 1 to 256")]
     [InlineData("a:80 weight=257", "hosts:1: weight '257' must be a whole number from 1 to 256")]
-    [InlineData("a:80 backup", "hosts:1: unexpected 'backup' (only weight=N, maxconn=N, sni=NAME[,NAME], check-port=N may follow the address)")]
-    [InlineData("a:80 size=3", "hosts:1: unexpected 'size=3' (only weight=N, maxconn=N, sni=NAME[,NAME], check-port=N may follow the address)")]
+    [InlineData("a:80 backup=1", "hosts:1: unexpected 'backup=1' (only weight=N, maxconn=N, sni=NAME[,NAME], check-port=N, backup, drain may follow the address)")]
+    [InlineData("a:1\na:80 draining", "hosts:2: unexpected 'draining' (only weight=N, maxconn=N, sni=NAME[,NAME], check-port=N, backup, drain may follow the address)")]
+    [InlineData("a:80 weight", "hosts:1: unexpected 'weight' (only weight=N, maxconn=N, sni=NAME[,NAME], check-port=N, backup, drain may follow the address)")]
+    [InlineData("a:80 size=3", "hosts:1: unexpected 'size=3' (only weight=N, maxconn=N, sni=NAME[,NAME], check-port=N, backup, drain may follow the address)")]
     [InlineData("a:1\na:80 maxconn=0", "hosts:2: maxconn '0' must be a whole number from 1 to 1000000")]
     [InlineData("a:80 maxconn=", "hosts:1: maxconn '' must be a whole number from 1 to 1000000")]
     [InlineData("a:80 maxconn=-1", "hosts:1: maxconn '-1' must be a whole number from 1 to 1000000")]
@@ -53,7 +55,7 @@ public class HostsFileTests
     [InlineData("a:443 sni=example.com.", "hosts:1: sni name 'example.com.' is not a host name or *.domain")]
     [InlineData("a:443 sni=10.0.0.1", "hosts:1: sni name '10.0.0.1' is an IP address (clients send no server name for those)")]
     [InlineData("a:443 sni=Default", "hosts:1: sni name 'default' is taken: it names the pool of the lines without sni=")]
-    [InlineData("a:443 server=x", "hosts:1: unexpected 'server=x' (only weight=N, maxconn=N, sni=NAME[,NAME], check-port=N may follow the address)")]
+    [InlineData("a:443 server=x", "hosts:1: unexpected 'server=x' (only weight=N, maxconn=N, sni=NAME[,NAME], check-port=N, backup, drain may follow the address)")]
     [InlineData("a:1\na:5432 check-port=x", "hosts:2: check-port 'x' must be a port number from 1 to 65535")]
     [InlineData("a:5432 check-port=0", "hosts:1: check-port '0' must be a port number from 1 to 65535")]
     [InlineData("a:5432 check-port=70000", "hosts:1: check-port '70000' must be a port number from 1 to 65535")]
@@ -75,6 +77,14 @@ public class HostsFileTests
     {
         var entries = HostsFile.Parse("db1:5432 check-port=8008 weight=2\ndb2:5432\n", "hosts");
         Assert.Equal([(8008, 2), (0, 1)], entries.Select(e => (e.CheckPort, e.Weight)));
+    }
+
+    [Fact]
+    public void Parse_BackupAndDrain_AreBareWordsInAnyOrder()
+    {
+        var entries = HostsFile.Parse("a:80 backup\nb:80 drain weight=2\nc:80 weight=3 backup drain\nd:80\n", "hosts");
+        Assert.Equal([(true, false), (false, true), (true, true), (false, false)], entries.Select(e => (e.Backup, e.Drain)));
+        Assert.Equal(2, entries[1].Weight);
     }
 
     [Fact]
