@@ -125,6 +125,19 @@ internal sealed partial class BackendPool
         return !full && lastResort is not null && lastResort.State.TryTakeSlot(lastResort.MaxConnections) ? Tried(attempt, lastResort) : null;
     }
 
+    /// <summary>Whether a primary server (not a backup, not draining) is usable now: out of cooldown and up by its checks.</summary>
+    public bool PrimaryUsable(long now)
+    {
+        foreach (var server in _servers)
+        {
+            if (!server.Backup && !server.Draining && server.State.IsAvailable(now))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static Backend Tried(ConnectAttempt attempt, Backend server)
     {
         attempt.MustWait = false;

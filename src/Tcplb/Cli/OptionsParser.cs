@@ -41,6 +41,7 @@ internal static class OptionsParser
         new("--check-http", "TCPLB_CHECK_HTTP", true, (o, v, w) => o with { CheckHttpPath = HttpCheckOptions.ParsePath(v, w) }),
         new("--check-http-status", "TCPLB_CHECK_HTTP_STATUS", true, (o, v, w) => o with { CheckHttpStatuses = HttpCheckOptions.ParseStatuses(v, w) }),
         new("--on-down", "TCPLB_ON_DOWN", true, (o, v, w) => o with { ResetOnServerDown = ParseOnDown(v, w) }),
+        new("--on-up", "TCPLB_ON_UP", true, (o, v, w) => o with { ResetBackupsOnPrimaryUp = ParseOnUp(v, w) }),
         new("--check-fall", "TCPLB_CHECK_FALL", true, (o, v, w) => o with { CheckFall = Integer(v, w, 1, 100) }),
         new("--check-rise", "TCPLB_CHECK_RISE", true, (o, v, w) => o with { CheckRise = Integer(v, w, 1, 100) }),
         new("--slow-start", "TCPLB_SLOW_START", true, (o, v, w) => o with { SlowStart = Duration.Parse(v, w) }),
@@ -156,6 +157,13 @@ internal static class OptionsParser
         : options.CheckPort != 0 ? "--check-port"
         : options.ResetOnServerDown ? "--on-down shutdown"
         : null;
+
+    private static bool ParseOnUp(string text, string what) => text switch
+    {
+        "keep" => false,
+        "shutdown-backup" => true,
+        _ => throw new ConfigException($"{what}: '{HostsFile.Printable(text)}' must be keep or shutdown-backup"),
+    };
 
     private static bool ParseOnDown(string text, string what) => text switch
     {

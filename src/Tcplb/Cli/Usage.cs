@@ -47,6 +47,8 @@ internal static class Usage
           --check-http PATH        TCPLB_CHECK_HTTP        HTTP check: GET PATH, pass on 2xx/3xx (not with --check-send)
           --check-http-status LIST TCPLB_CHECK_HTTP_STATUS statuses that pass instead, such as 200,204
           --on-down keep|shutdown  TCPLB_ON_DOWN           reset a server's connections when checks take it down (keep)
+          --on-up keep|shutdown-backup
+                                   TCPLB_ON_UP             reset backups' connections once a primary is usable again (keep)
           --check-fall N           TCPLB_CHECK_FALL        failed checks in a row that mark a server down (3)
           --check-rise N           TCPLB_CHECK_RISE        passed checks in a row that mark it up again (2)
           --slow-start DUR         TCPLB_SLOW_START        a server that comes up ramps from 1/10 of its weight (0: off)

@@ -55,6 +55,9 @@ internal sealed record Settings
     /// <summary><c>--on-down shutdown</c>: reset the connections of a server when its checks take it down.</summary>
     public bool ResetOnServerDown { get; init; }
 
+    /// <summary><c>--on-up shutdown-backup</c>: connections on backup servers are reset once a primary is usable again.</summary>
+    public bool ResetBackupsOnPrimaryUp { get; init; }
+
     public int CheckFall { get; init; } = 3;
     public int CheckRise { get; init; } = 2;
 

@@ -38,6 +38,9 @@ internal enum CloseReason
     /// <summary>Its server's checks took it down, and <c>--on-down shutdown</c> resets such connections.</summary>
     ServerDown,
 
+    /// <summary>It was served by a backup, a primary server is usable again, and <c>--on-up shutdown-backup</c> closes such connections.</summary>
+    PrimaryUp,
+
     /// <summary>The client's address is outside <c>--allow</c> or inside <c>--deny</c>.</summary>
     Denied,
 

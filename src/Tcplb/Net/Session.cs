@@ -143,49 +143,6 @@ internal sealed partial class Session
         }
     }
 
-    /// <summary>Run by the timeout thread every tick: connect deadlines, the idle timeout and <c>--on-down shutdown</c>.</summary>
-    public void CheckTimeouts(long now)
-    {
-        switch ((State)Volatile.Read(ref _state))
-        {
-            case State.ReadingHello:
-                ExpireHello(now);
-                break;
-            case State.Connecting:
-                ExpireConnect(now);
-                break;
-            case State.Queued:
-                ExpireQueued(now);
-                break;
-            case State.Relaying when _context.IdleTimeoutTicks > 0 || _context.ResetOnServerDown:
-                var generation = _close.Generation; // read before the activity stamp: a later connection has a fresh one
-                if (_context.ResetOnServerDown && _backend is { } backend && backend.State.IsDownByChecks)
-                {
-                    // A reset, as HAProxy's shutdown-sessions: the client learns at once and reconnects (to another server).
-                    Abort(CloseReason.ServerDown, reset: true, generation);
-                }
-                else if (_context.IdleTimeoutTicks > 0 && now - Volatile.Read(ref _lastActivity) > _context.IdleTimeoutTicks)
-                {
-                    Abort(CloseReason.Idle, reset: false, generation);
-                }
-                break;
-        }
-    }
-
-    /// <summary>Ends a relaying connection with FIN both ways, when the drain time is over; a queued client is reset.</summary>
-    public void CloseForShutdown()
-    {
-        switch ((State)Volatile.Read(ref _state))
-        {
-            case State.Relaying:
-                Abort(CloseReason.Shutdown, reset: false, _close.Generation);
-                break;
-            case State.Queued:
-                LeaveQueue(CloseReason.Shutdown);
-                break;
-        }
-    }
-
     private void StartRelaying(Socket server)
     {
         _server = server;
@@ -286,6 +243,7 @@ internal sealed partial class Session
         CloseReason.ClientLimit => "client-limit",
         CloseReason.ClientRate => "client-rate",
         CloseReason.ServerDown => "server-down",
+        CloseReason.PrimaryUp => "primary-up",
         CloseReason.Denied => "denied",
         CloseReason.BadProxyHeader => "bad-proxy-header",
         _ => "none",

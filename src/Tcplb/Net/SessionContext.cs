@@ -26,6 +26,7 @@ internal sealed class SessionContext
         HashClients = settings.Balance == BalancePolicy.SourceHash;
         QueueTimeoutTicks = time.Ticks(settings.QueueTimeout);
         ResetOnServerDown = settings.ResetOnServerDown;
+        ResetBackupsOnPrimaryUp = settings.ResetBackupsOnPrimaryUp;
         MaxTries = settings.Retries is { } retries ? retries + 1 : int.MaxValue;
         ServerKeepAlive = settings.TcpKeepAlive;
         SourceEndPoint = settings.SourceEndPoint;
@@ -73,6 +74,9 @@ internal sealed class SessionContext
 
     /// <summary><c>--on-down shutdown</c>: the timeout thread resets the connections of servers their checks took down.</summary>
     public bool ResetOnServerDown { get; }
+
+    /// <summary><c>--on-up shutdown-backup</c>: the timeout thread resets the connections of backups once a primary is usable again.</summary>
+    public bool ResetBackupsOnPrimaryUp { get; }
 
     /// <summary>Servers one client may be tried on: <c>--retries</c> + 1, or every server of its pool.</summary>
     public int MaxTries { get; }

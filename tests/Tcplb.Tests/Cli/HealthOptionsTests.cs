@@ -105,6 +105,7 @@ public class HealthOptionsTests
     [InlineData(new[] { "7777", "--max-conns-per-client", "-1" }, "--max-conns-per-client: '-1' must be a whole number from 0 to 1000000")]
     [InlineData(new[] { "7777", "--max-conn-rate-per-client", "fast" }, "--max-conn-rate-per-client: 'fast' must be a whole number from 0 to 1000000")]
     [InlineData(new[] { "7777", "--fail-threshold", "0" }, "--fail-threshold: '0' must be a whole number from 1 to 100")]
+    [InlineData(new[] { "7777", "--on-up", "shutdown" }, "--on-up: 'shutdown' must be keep or shutdown-backup")]
     public void Parse_BadValue_SaysWhatIsWrong(string[] args, string message) =>
         Assert.StartsWith(message, Assert.Throws<ConfigException>(() => Parse(args)).Message);
 }

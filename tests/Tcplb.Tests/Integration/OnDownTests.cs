@@ -7,7 +7,8 @@ namespace Tcplb.Tests.Integration;
 
 /// <summary>
 /// <c>--on-down</c> on real sockets: when checks take a server down, <c>shutdown</c> resets the connections it
-/// serves (reason <c>server-down</c>, counted) and spares the others; <c>keep</c> leaves them open.
+/// serves (reason <c>server-down</c>, counted) and spares the others; <c>keep</c> leaves them open. And
+/// <c>--on-up shutdown-backup</c>: a primary back resets the backups' connections.
 /// </summary>
 public class OnDownTests
 {
@@ -56,6 +57,30 @@ public class OnDownTests
         await client.SendAsync("still"u8.ToArray());
         Assert.Equal("still"u8.ToArray(), await Eventually.Within(client.ReadExactlyAsync(5)));
         Assert.Equal(0, proxy.Proxy.Status().ServerDownResets);
+    }
+
+    [Fact]
+    public async Task OnUpShutdownBackup_APrimaryComesBack_TheBackupsClientsAreReset()
+    {
+        using var primary = ScriptedBackend.Echo();
+        using var backup = ScriptedBackend.Echo();
+        var primaryCheckPort = TcplbProcess.FreePort(); // closed: the primary's checks fail until it listens
+        using var backupCheck = ScriptedBackend.Echo();
+        Backend[] servers =
+        [
+            new(primary.EndPoint, primary.EndPoint.ToString(), 1) { CheckPort = primaryCheckPort },
+            new(backup.EndPoint, backup.EndPoint.ToString(), 1) { CheckPort = backupCheck.EndPoint.Port, Backup = true },
+        ];
+        using var proxy = new TestProxy(servers, Checks with { ResetBackupsOnPrimaryUp = true });
+        Eventually.True(() => proxy.LogText.Contains($"msg=\"server down\" server={primary.EndPoint} reason=check"), () => proxy.LogText);
+        using var onBackup = await ConnectedTo(proxy, backup);
+
+        using var primaryCheck = ScriptedBackend.Echo(primaryCheckPort);
+        var error = await Assert.ThrowsAsync<SocketException>(() => Eventually.Within(onBackup.ReceiveAsync(new byte[1])));
+        Assert.Equal(SocketError.ConnectionReset, error.SocketErrorCode);
+        Eventually.True(() => proxy.LogText.Split('\n').Any(line =>
+            line.Contains("msg=connection") && line.Contains($"server={backup.EndPoint}") && line.EndsWith("reason=primary-up")), () => proxy.LogText);
+        using var next = await ConnectedTo(proxy, primary);
     }
 
     /// <summary>
