@@ -60,18 +60,8 @@ public partial class OneBalancerTests
     {
         using var server = ScriptedBackend.Echo();
         using var group = Group.Start($"{server.EndPoint}\n", "--max-conns-per-client", "3");
-        var clients = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Connect(group.EndPoint)));
-        try
-        {
-            var echoed = await Task.WhenAll(clients.Select(Echoes));
-            Assert.Equal(3, echoed.Count(e => e));
-            using var other = await Connect(group.EndPoint, IPAddress.Parse("127.0.0.2"));
-            Assert.True(await Echoes(other));
-        }
-        finally
-        {
-            clients.ToList().ForEach(c => c.Dispose());
-        }
+        Assert.Equal(3, await ServedOfTenAtOnce(group));
+        Assert.Equal(7, await group.Figure("tcplb_client_limit_rejected_total"));
     }
 
     [Fact]
@@ -79,14 +69,20 @@ public partial class OneBalancerTests
     {
         using var server = ScriptedBackend.Echo();
         using var group = Group.Start($"{server.EndPoint}\n", "--max-conn-rate-per-client", "2");
+        Assert.Equal(2, await ServedOfTenAtOnce(group)); // a burst of 2, then one each half second
+        Assert.Equal(8, await group.Figure("tcplb_client_rate_rejected_total"));
+    }
+
+    /// <summary>How many of ten clients from 127.0.0.1 at once are served, while they hold on; a client from 127.0.0.2 must be served then.</summary>
+    private static async Task<int> ServedOfTenAtOnce(Group group)
+    {
         var clients = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Connect(group.EndPoint)));
         try
         {
             var echoed = await Task.WhenAll(clients.Select(Echoes));
-            Assert.Equal(2, echoed.Count(e => e)); // a burst of 2, then one each half second
             using var other = await Connect(group.EndPoint, IPAddress.Parse("127.0.0.2"));
             Assert.True(await Echoes(other));
-            Assert.Equal(8, await group.Figure("tcplb_client_rate_rejected_total"));
+            return echoed.Count(e => e);
         }
         finally
         {

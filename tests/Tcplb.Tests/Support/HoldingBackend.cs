@@ -25,12 +25,16 @@ internal sealed class HoldingBackend : IDisposable
     /// <summary>Connections accepted since start.</summary>
     public int Served => _server.Connections;
 
-    /// <summary>Closes every connection held now.</summary>
+    /// <summary>Closes every connection held now; each stops counting as open before it is closed, so that a count never lags a close.</summary>
     public void CloseAll()
     {
         foreach (var socket in _held.Keys)
         {
-            socket.Close(0);
+            if (_held.TryRemove(socket, out _))
+            {
+                Interlocked.Decrement(ref _open);
+                socket.Close(0);
+            }
         }
     }
 
@@ -49,8 +53,10 @@ internal sealed class HoldingBackend : IDisposable
         }
         finally
         {
-            _held.TryRemove(socket, out _);
-            Interlocked.Decrement(ref _open);
+            if (_held.TryRemove(socket, out _))
+            {
+                Interlocked.Decrement(ref _open);
+            }
         }
     }
 
