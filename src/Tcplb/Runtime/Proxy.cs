@@ -142,6 +142,7 @@ internal sealed class Proxy : IDisposable
             QueueTimeouts = Connections.QueueTimeouts,
             ClientLimitRejected = Connections.ClientLimitRejected,
             ServerDownResets = Connections.ServerDownResets,
+            Duration = Connections.Duration,
             Slices = slices,
             SlicesInUse = slicesInUse,
             SliceBytes = _context.Slab.SliceSize,
@@ -214,6 +215,7 @@ internal sealed class Proxy : IDisposable
             LastCheck = CheckOutcomeNames.Of(state.LastCheck),
             LastCheckTime = _time.Span(state.LastCheckTicks),
             CheckFailures = state.CheckFailures,
+            ConnectTime = state.ConnectTime,
         };
     }
 
