@@ -27,6 +27,7 @@ internal sealed class Metric<T>(string? name, MetricType type, string help, stri
     public string? Json { get; } = json;
     public string? Instrument { get; } = instrument;
     public string? Unit { get; } = unit;
+
     /// <summary>
     /// A histogram (<see cref="MetricType.Histogram"/>), read by <paramref name="histogram"/>: its buckets, sum and
     /// count on <c>/metrics</c>, <c>{count, sum}</c> in <c>/status</c>; not on the meter. <see cref="Read"/> gives its count.

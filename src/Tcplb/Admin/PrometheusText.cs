@@ -45,7 +45,7 @@ internal static class PrometheusText
             {
                 if (metric.ReadHistogram is { } histogram)
                 {
-                    WriteHistogram(text, name, $"{list.Label}=\"{Escape(list.Name(item))}\",", histogram(item));
+                    WriteHistogram(text, name, $"{list.Label}=\"{Escape(list.Name(item))}\"", histogram(item));
                     continue;
                 }
                 text.Append(name).Append('{').Append(list.Label).Append("=\"").Append(Escape(list.Name(item)))
@@ -56,18 +56,19 @@ internal static class PrometheusText
 
     /// <summary>
     /// The series of one histogram: a cumulative <c>_bucket</c> per bound and <c>le="+Inf"</c>, then <c>_sum</c> and
-    /// <c>_count</c>; <paramref name="labels"/> (<c>backend="…",</c> or empty) come before <c>le</c>.
+    /// <c>_count</c>; the item's <paramref name="label"/> (<c>backend="…"</c>, or empty) comes before <c>le</c>.
     /// </summary>
-    private static void WriteHistogram(StringBuilder text, string name, string labels, HistogramSnapshot histogram)
+    private static void WriteHistogram(StringBuilder text, string name, string label, HistogramSnapshot histogram)
     {
+        var bucketLabels = label.Length == 0 ? "" : label + ",";
         for (var i = 0; i < histogram.Bounds.Length; i++)
         {
-            Bucket(text, name, labels, Number(histogram.Bounds[i]), histogram.Cumulative[i]);
+            Bucket(text, name, bucketLabels, Number(histogram.Bounds[i]), histogram.Cumulative[i]);
         }
-        Bucket(text, name, labels, "+Inf", histogram.Count);
-        var own = labels.Length == 0 ? "" : $"{{{labels[..^1]}}}";
-        text.Append(name).Append("_sum").Append(own).Append(' ').Append(Number(histogram.SumSeconds)).Append('\n');
-        text.Append(name).Append("_count").Append(own).Append(' ').Append(histogram.Count).Append('\n');
+        Bucket(text, name, bucketLabels, "+Inf", histogram.Count);
+        var labels = label.Length == 0 ? "" : "{" + label + "}";
+        text.Append(name).Append("_sum").Append(labels).Append(' ').Append(Number(histogram.SumSeconds)).Append('\n');
+        text.Append(name).Append("_count").Append(labels).Append(' ').Append(histogram.Count).Append('\n');
     }
 
     private static void Bucket(StringBuilder text, string name, string labels, string bound, long count) =>
