@@ -1,13 +1,15 @@
 using Tcplb.Runtime;
+using Tcplb.SharedState;
 
 namespace Tcplb.Admin;
 
-/// <summary>How a figure behaves: a count that only grows, one that goes up and down, or a level.</summary>
+/// <summary>How a figure behaves: a count that only grows, one that goes up and down, a level, or counts of values in buckets.</summary>
 internal enum MetricType
 {
     Counter,
     UpDownCounter,
     Gauge,
+    Histogram,
 }
 
 /// <summary>
@@ -25,7 +27,21 @@ internal sealed class Metric<T>(string? name, MetricType type, string help, stri
     public string? Json { get; } = json;
     public string? Instrument { get; } = instrument;
     public string? Unit { get; } = unit;
+
+    /// <summary>
+    /// A histogram (<see cref="MetricType.Histogram"/>), read by <paramref name="histogram"/>: its buckets, sum and
+    /// count on <c>/metrics</c>, <c>{count, sum}</c> in <c>/status</c>; not on the meter. <see cref="Read"/> gives its count.
+    /// </summary>
+    public Metric(string name, string help, string json, Func<T, HistogramSnapshot> histogram)
+        : this(name, MetricType.Histogram, help, json, null, "s", s => histogram(s).Count)
+    {
+        ReadHistogram = histogram;
+    }
+
     public Func<T, double> Read { get; } = read;
+
+    /// <summary>The buckets, sum and count of a <see cref="MetricType.Histogram"/>; null for the other types.</summary>
+    public Func<T, HistogramSnapshot>? ReadHistogram { get; }
 }
 
 /// <summary>
@@ -76,6 +92,8 @@ internal static class MetricCatalogue
             "queue.length", "tcplb.queue.length", "{connection}", s => s.QueueLength),
         new("tcplb_queue_timeouts_total", MetricType.Counter, "Clients closed after waiting --queue-timeout for a server below its maxconn.",
             "queue.timeouts", "tcplb.queue.timeouts", "{connection}", s => s.QueueTimeouts),
+        new("tcplb_connection_duration_seconds", "How long client connections lasted, from accept to close.",
+            "duration_seconds", s => s.Duration),
     ];
 
     /// <summary>Per server (<see cref="Servers"/>).</summary>
@@ -101,6 +119,8 @@ internal static class MetricCatalogue
             "check_failures", "tcplb.backend.check_failures", "{failure}", s => s.CheckFailures),
         new(null, MetricType.Gauge, "How long the last active check took, in milliseconds.",
             "check_ms", null, "ms", s => Math.Round(s.LastCheckTime.TotalMilliseconds, 2)),
+        new("tcplb_backend_connect_seconds", "How long connects to the server took until it accepted, counting the attempt that succeeded.",
+            "connect_seconds", s => s.ConnectTime),
     ];
 
     /// <summary>Per route: a <c>sni=</c> name of the hosts file, or <c>default</c> (<see cref="Routes"/>).</summary>

@@ -79,6 +79,16 @@ internal static class StatusJson
                 }
                 openGroup = group;
             }
+            if (metric.ReadHistogram is { } histogram)
+            {
+                // Compact: the buckets are on /metrics.
+                var figures = histogram(source);
+                json.WriteStartObject(path[(dot + 1)..]);
+                json.WriteNumber("count", figures.Count);
+                json.WriteNumber("sum", Math.Round(figures.SumSeconds, 6));
+                json.WriteEndObject();
+                continue;
+            }
             json.WriteNumber(path[(dot + 1)..], metric.Read(source));
         }
         if (openGroup is not null)

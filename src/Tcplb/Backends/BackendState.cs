@@ -76,6 +76,9 @@ internal sealed unsafe partial class BackendState
     /// <summary>Bytes received from the server (for clients).</summary>
     public long BytesReceived => _counters.Sum(static (ref ServerCounters c) => ref c.BytesReceived);
 
+    /// <summary>How long the connects that succeeded took, in every worker.</summary>
+    public HistogramSnapshot ConnectTime => Histogram.ConnectTime.Read(_counters, static (ref ServerCounters c) => ref c.ConnectTime);
+
     public bool IsAvailable(long now) => Volatile.Read(ref _row->DownUntil) <= now;
 
     /// <summary>Connections that hold one of its <c>maxconn</c> slots, in every worker: connecting or open.</summary>
@@ -207,6 +210,9 @@ internal sealed unsafe partial class BackendState
             return true;
         }
     }
+
+    /// <summary>Records how long a connect that succeeded took, from the start of its attempt.</summary>
+    public void RecordConnectTime(long microseconds) => Histogram.ConnectTime.Record(ref _counters.Mine.ConnectTime, microseconds);
 
     /// <summary>Records the end of a connection that <see cref="MarkConnected"/> counted.</summary>
     public void MarkClosed(long bytesSent, long bytesReceived)

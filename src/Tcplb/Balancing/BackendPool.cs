@@ -162,9 +162,12 @@ internal sealed partial class BackendPool
         ReturnSlot(server);
     }
 
-    public void ReportConnected(Backend server)
+    /// <summary>A connect to <paramref name="server"/> succeeded; its attempt started at <paramref name="attemptStartedAt"/>.</summary>
+    public void ReportConnected(Backend server, long attemptStartedAt)
     {
-        if (server.State.MarkConnected(_time.GetTimestamp(), _checksDecide))
+        var now = _time.GetTimestamp();
+        server.State.RecordConnectTime(_time.Microseconds(now - attemptStartedAt));
+        if (server.State.MarkConnected(now, _checksDecide))
         {
             _log.Info("server up", ("server", server.Name));
         }

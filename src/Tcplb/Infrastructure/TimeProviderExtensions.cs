@@ -11,4 +11,7 @@ internal static class TimeProviderExtensions
 
     /// <summary>A difference of two timestamps as a duration.</summary>
     public static TimeSpan Span(this TimeProvider time, long ticks) => TimeSpan.FromSeconds((double)ticks / time.TimestampFrequency);
+
+    /// <summary>A difference of two timestamps in whole microseconds, as the histograms count time.</summary>
+    public static long Microseconds(this TimeProvider time, long ticks) => (long)(ticks * (1_000_000.0 / time.TimestampFrequency));
 }

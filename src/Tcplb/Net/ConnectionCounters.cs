@@ -36,6 +36,9 @@ internal sealed class ConnectionCounters(StateTable table)
     /// <summary>Client connections reset because <c>--allow</c> or <c>--deny</c> refused their address.</summary>
     public long Denied => _rows.Sum(static (ref WorkerRow r) => ref r.Denied);
 
+    /// <summary>How long client connections lasted, from accept to release, in every worker.</summary>
+    public HistogramSnapshot Duration => Histogram.Duration.Read(_rows, static (ref WorkerRow r) => ref r.Duration);
+
     public void Opened()
     {
         ref var mine = ref _rows.Mine;
@@ -43,10 +46,12 @@ internal sealed class ConnectionCounters(StateTable table)
         Interlocked.Increment(ref mine.Total);
     }
 
-    public void Closed(CloseReason reason)
+    /// <param name="microseconds">How long the connection lasted, from accept to release.</param>
+    public void Closed(CloseReason reason, long microseconds)
     {
         ref var mine = ref _rows.Mine;
         Interlocked.Decrement(ref mine.Active);
+        Histogram.Duration.Record(ref mine.Duration, microseconds);
         switch (reason)
         {
             case CloseReason.NoServer or CloseReason.NoRoute:

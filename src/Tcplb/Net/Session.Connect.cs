@@ -23,6 +23,9 @@ internal sealed partial class Session
     private Socket? _connecting;
     private long _connectDeadline;
 
+    /// <summary>When the connect in flight started: the server's connect time is measured from it.</summary>
+    private long _attemptStartedAt;
+
     /// <summary>When out of descriptors: when the timeout thread should try to open the server socket again; 0 otherwise.</summary>
     private long _descriptorRetryAt;
 
@@ -68,7 +71,8 @@ internal sealed partial class Session
                 return;
             }
             _backend = server;
-            Volatile.Write(ref _connectDeadline, _context.Time.GetTimestamp() + _context.ConnectTimeoutTicks);
+            _attemptStartedAt = _context.Time.GetTimestamp();
+            Volatile.Write(ref _connectDeadline, _attemptStartedAt + _context.ConnectTimeoutTicks);
             Volatile.Write(ref _connecting, socket);
             bool pending;
             try
@@ -93,7 +97,7 @@ internal sealed partial class Session
         var backend = _backend!;
         if (socket is not null && _downstream.SocketError == SocketError.Success)
         {
-            _pool.ReportConnected(backend);
+            _pool.ReportConnected(backend, _attemptStartedAt);
             if (_context.AccessLog)
             {
                 _connectTicks = _context.Time.GetTimestamp() - _connectingSince - _queueTicks;

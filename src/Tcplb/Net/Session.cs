@@ -194,7 +194,8 @@ internal sealed partial class Session
         _close.TryClose(_close.Generation, CloseReason.Done);
         Volatile.Write(ref _state, (int)State.Idle);
         var reason = Reason;
-        _context.Connections.Closed(reason);
+        var lifeTicks = _context.Time.GetTimestamp() - _openedAt;
+        _context.Connections.Closed(reason, _context.Time.Microseconds(lifeTicks));
         if (_backend is { } backend)
         {
             _pool.ReportClosed(backend, SentBytes, _downstream.Bytes);
@@ -202,7 +203,7 @@ internal sealed partial class Session
         LeaveClientLimit();
         if (_context.AccessLog)
         {
-            WriteAccessLog(reason);
+            WriteAccessLog(reason, lifeTicks);
         }
         _client?.Dispose();
         _server?.Dispose();
@@ -213,7 +214,7 @@ internal sealed partial class Session
         _home.Return(this);
     }
 
-    private void WriteAccessLog(CloseReason reason)
+    private void WriteAccessLog(CloseReason reason, long lifeTicks)
     {
         _context.Log.Info("connection",
             ("client", _clientEndPoint is null ? "-" : Addresses.Unmap(_clientEndPoint)),
@@ -224,7 +225,7 @@ internal sealed partial class Session
             ("tries", _attempt.Tries),
             ("connect_ms", _connectTicks < 0 ? "-" : Milliseconds(_connectTicks)),
             ("queue_ms", Milliseconds(_queueTicks + QueuedSoFar())),
-            ("duration", _context.Time.GetElapsedTime(_openedAt)),
+            ("duration", _context.Time.Span(lifeTicks)),
             ("reason", ReasonName(reason)));
     }
 

@@ -151,6 +151,7 @@ internal sealed class Proxy : IDisposable
             ClientLimitRejected = Connections.ClientLimitRejected,
             ClientRateRejected = Connections.ClientRateRejected,
             ServerDownResets = Connections.ServerDownResets,
+            Duration = Connections.Duration,
             Slices = slices,
             SlicesInUse = slicesInUse,
             SliceBytes = _context.Slab.SliceSize,
@@ -226,6 +227,7 @@ internal sealed class Proxy : IDisposable
             LastCheck = CheckOutcomeNames.Of(state.LastCheck),
             LastCheckTime = _time.Span(state.LastCheckTicks),
             CheckFailures = state.CheckFailures,
+            ConnectTime = state.ConnectTime,
         };
     }
 

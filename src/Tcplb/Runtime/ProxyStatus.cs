@@ -1,3 +1,5 @@
+using Tcplb.SharedState;
+
 namespace Tcplb.Runtime;
 
 /// <summary>
@@ -33,6 +35,9 @@ internal sealed class ProxyStatus
 
     /// <summary>Clients reset because <c>--allow</c> or <c>--deny</c> refused their address.</summary>
     public long DeniedConnections { get; init; }
+
+    /// <summary>How long client connections lasted, from accept to release.</summary>
+    public HistogramSnapshot Duration { get; init; } = Histogram.Duration.Zero;
     public required int Slices { get; init; }
     public required int SlicesInUse { get; init; }
     public required int SliceBytes { get; init; }
@@ -93,6 +98,9 @@ internal sealed class ServerStatus
     public TimeSpan LastCheckTime { get; init; }
 
     public long CheckFailures { get; init; }
+
+    /// <summary>How long the connects that succeeded took.</summary>
+    public HistogramSnapshot ConnectTime { get; init; } = Histogram.ConnectTime.Zero;
 }
 
 /// <summary>One route of <see cref="ProxyStatus"/>: a <c>sni=</c> name of the hosts file, or <c>default</c>.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Tcplb.SharedState;
@@ -8,7 +9,7 @@ namespace Tcplb.SharedState;
 /// header            128 B      shape, creation time, two locks (each on its own cache line)
 /// server rows       S x 128 B  keyed by address: health, checks, maxconn admission (shared by every worker)
 /// route rows        R x 64 B   keyed by name: the pool's round-robin turn (one cache line each)
-/// worker blocks     W x (128 B worker row + S x 64 B server counters + R x 8 B route counters)
+/// worker blocks     W x (256 B worker row + S x 192 B server counters + R x 8 B route counters)
 /// client entries    C x (16 B + 4 B per worker)   connections per client address (--max-conns-per-client)
 /// rate entries      T x 24 B   when each client address's next connection is due (--max-conn-rate-per-client)
 /// </code>
@@ -22,8 +23,9 @@ internal readonly unsafe struct StateLayout
     public const int HeaderBytes = 128;
     public const int ServerRowBytes = 128;
     public const int RouteRowBytes = 64;
-    public const int WorkerRowBytes = 128;
-    public const int ServerCountersBytes = 64;
+    public const int WorkerRowBytes = 256;
+    public const int ServerCountersBytes = 192;
+    public const int HistogramBytes = 128;
 
     private readonly byte* _base;
 
@@ -180,6 +182,9 @@ internal struct WorkerRow
     [FieldOffset(56)] public long ServerDownResets;
     [FieldOffset(64)] public long ClientRateRejected;
     [FieldOffset(72)] public long Denied;
+
+    /// <summary>How long client connections lasted, from accept to release (<see cref="Histogram.Duration"/>).</summary>
+    [FieldOffset(128)] public HistogramCounts Duration;
 }
 
 /// <summary>One worker's figures for one server.</summary>
@@ -197,6 +202,29 @@ internal struct ServerCounters
     [FieldOffset(24)] public long ConnectFailures;
     [FieldOffset(32)] public long BytesSent;
     [FieldOffset(40)] public long BytesReceived;
+
+    /// <summary>How long the connects that succeeded took (<see cref="Histogram.ConnectTime"/>).</summary>
+    [FieldOffset(64)] public HistogramCounts ConnectTime;
+}
+
+/// <summary>
+/// One worker's counts of one histogram (<see cref="Histogram"/>): per bucket, not cumulative (a value above the
+/// last bound is only in <see cref="Count"/>), the sum of the values in microseconds, and how many there were.
+/// </summary>
+[StructLayout(LayoutKind.Explicit, Size = StateLayout.HistogramBytes)]
+internal struct HistogramCounts
+{
+    public const int MaxBuckets = 14;
+
+    [FieldOffset(0)] public BucketCounts Buckets;
+    [FieldOffset(MaxBuckets * 8)] public long SumMicroseconds;
+    [FieldOffset(MaxBuckets * 8 + 8)] public long Count;
+}
+
+[InlineArray(HistogramCounts.MaxBuckets)]
+internal struct BucketCounts
+{
+    private long _first;
 }
 
 /// <summary>A client address's entry: free while <see cref="Total"/> is 0; its per-worker counts follow it.</summary>

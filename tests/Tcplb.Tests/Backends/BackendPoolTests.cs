@@ -36,7 +36,7 @@ public class BackendPoolTests
         var servers = Servers.Make(1);
         var pool = Pool(servers, failThreshold: 2);
         pool.ReportConnectFailure(servers[0], "refused");
-        pool.ReportConnected(servers[0]);
+        pool.ReportConnected(servers[0], _time.GetTimestamp());
         pool.ReportConnectFailure(servers[0], "refused");
         Assert.True(servers[0].State.IsAvailable(_time.GetTimestamp()));
     }
@@ -114,13 +114,26 @@ public class BackendPoolTests
     }
 
     [Fact]
+    public void ReportConnected_RecordsTheServersConnectTime_FromTheStartOfTheAttempt()
+    {
+        var servers = Servers.Make(1);
+        var pool = Pool(servers);
+        var startedAt = _time.GetTimestamp();
+        _time.Advance(TimeSpan.FromMilliseconds(3));
+        pool.ReportConnected(servers[0], startedAt);
+        var connectTime = servers[0].State.ConnectTime;
+        Assert.Equal((0L, 1L, 1L), (connectTime.Cumulative[2], connectTime.Cumulative[3], connectTime.Count)); // le="0.0025", le="0.005"
+        Assert.Equal(0.003, connectTime.SumSeconds, 5);
+    }
+
+    [Fact]
     public void ReportConnected_AfterFailure_LogsServerUpOnce()
     {
         var servers = Servers.Make(1);
         var pool = Pool(servers);
         pool.ReportConnectFailure(servers[0], "timeout");
-        pool.ReportConnected(servers[0]);
-        pool.ReportConnected(servers[0]);
+        pool.ReportConnected(servers[0], _time.GetTimestamp());
+        pool.ReportConnected(servers[0], _time.GetTimestamp());
         Assert.Single(_log.ToString().Split('\n'), line => line.Contains("msg=\"server up\" server=10.0.0.1:80"));
     }
 

@@ -108,7 +108,7 @@ public class BackendPoolLimitTests
         pool.ReportConnectFailure(servers[1], "refused");
         Time.Advance(TimeSpan.FromSeconds(10)); // the cooldown is over
         Assert.Same(servers[1], PickUntil(pool, servers[1]));
-        pool.ReportConnected(servers[1]); // "server up": its ramp starts
+        pool.ReportConnected(servers[1], Time.GetTimestamp()); // "server up": its ramp starts
         Assert.InRange(Share(pool, servers[1]), 0.07, 0.11); // weight 0.1 against 1: 1/11
         Time.Advance(TimeSpan.FromSeconds(50));
         Assert.InRange(Share(pool, servers[1]), 0.32, 0.38); // 0.55 against 1
@@ -129,7 +129,7 @@ public class BackendPoolLimitTests
         for (var i = 0; i < 220; i++)
         {
             var attempt = Attempt();
-            pool.ReportConnected(pool.Pick(attempt)!); // connections that stay open
+            pool.ReportConnected(pool.Pick(attempt)!, Time.GetTimestamp()); // connections that stay open
         }
         Assert.InRange(added.State.Active, 14, 26); // 220 / 11 = 20
     }

@@ -42,6 +42,30 @@ public class WorkersTests
     }
 
     [Fact]
+    public async Task FortyConnections_AreFortyDurations_AndFortyConnectTimes_CountedOnceForBothWorkers()
+    {
+        using var backend = new HttpBackend("a");
+        var (dir, tcplb, endPoint, adminPort) = Start(backend);
+        using (dir)
+        using (tcplb)
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                Assert.Equal("a", await HttpBackend.AskAsync(endPoint));
+            }
+            using var http = new HttpClient();
+            var metrics = "";
+            Eventually.True(() => (metrics = http.GetStringAsync($"http://127.0.0.1:{adminPort}/metrics").GetAwaiter().GetResult())
+                .Contains("tcplb_connections_active 0\n"), () => metrics); // a duration is counted when its connection is released
+            Assert.Contains("tcplb_connection_duration_seconds_count 40\n", metrics);
+            Assert.Contains("tcplb_connection_duration_seconds_bucket{le=\"+Inf\"} 40\n", metrics);
+            Assert.Contains($"tcplb_backend_connect_seconds_count{{backend=\"{backend.EndPoint}\"}} 40\n", metrics);
+            tcplb.Signal(TcplbProcess.SigTerm);
+            Assert.Equal(0, tcplb.WaitForExit());
+        }
+    }
+
+    [Fact]
     public async Task AWorkerThatDies_IsStartedAgain_AndServiceGoesOn()
     {
         using var backend = new HttpBackend("a");
