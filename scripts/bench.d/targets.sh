@@ -31,7 +31,9 @@ tcplb_variant() {
     [[ $runs == extra ]] || DEFAULT_TARGETS+=("$name")
     TCPLB_ENV[$name]=$env
     TCPLB_ARGS[$name]=$args
-    TARGET_NOTE[$name]="artifacts/tcplb${args:+ $args}${env:+ with $env}${why:+ ($why)}"
+    local shown=$env
+    ((${#env} <= 80)) || shown="${env%%=*}=… (${#env} characters)"
+    TARGET_NOTE[$name]="artifacts/tcplb${args:+ $args}${env:+ with $shown}${why:+ ($why)}"
     [[ -n $args$env ]] || TARGET_NOTE[$name]+=", defaults"
 }
 
@@ -44,6 +46,11 @@ tcplb_variant tcplb-1engine    extra   DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT=1 
 tcplb_variant tcplb-16k        extra   ""                                             "--buffer-size 16384"
 tcplb_variant tcplb-accesslog  extra   ""                                             "--access-log"        "one line per connection to the log file"
 tcplb_variant tcplb-baseline   extra   ""                                             ""                    "the build in TCPLB_BASELINE_BIN: before and after a change, side by side"
+# 10,000 /32s that are not the load generator's, given by the variable (an argument that long is near the kernel's limit).
+deny10k=$(python3 -c 'print(",".join(f"11.{i >> 8}.{i & 255}.1" for i in range(10000)))')
+tcplb_variant tcplb-deny10k    extra   "TCPLB_DENY=$deny10k"                          ""                    "--deny with 10,000 prefixes, none of them the client's"
+tcplb_variant tcplb-acceptproxy extra  ""                                             "--accept-proxy 10.0.0.0/8" "front balancers listed, the client not among them"
+tcplb_variant tcplb-rate       extra   ""                                             "--max-conn-rate-per-client 1000000" "every accept judged by the shared rate table, none refused"
 
 ALL_TARGETS+=(haproxy1 haproxy2 haproxy2-splice nginx-stream1 nginx-stream-auto nginx-http)
 DEFAULT_TARGETS+=(haproxy1 haproxy2 haproxy2-splice nginx-stream1 nginx-stream-auto nginx-http)
