@@ -8,6 +8,7 @@ namespace Tcplb.Net;
 /// </summary>
 internal sealed class ConnectionCounters(StateTable table)
 {
+    private readonly StateTable _table = table; // held: the rows are its mapping, which lives as long as it does
     private readonly PerWorker<WorkerRow> _rows = table.Workers;
 
     /// <summary>Client connections accepted and not yet closed, by every worker.</summary>

@@ -75,16 +75,24 @@ internal sealed partial class TcplbProcess : IDisposable
 
     public static TcplbProcess Start(string workingDirectory, int? fileLimit, params string[] args) => Start(workingDirectory, fileLimit, null, args);
 
+    /// <summary>Starts the binary with SIGHUP ignored on entry, as <c>nohup</c> starts a program.</summary>
+    public static TcplbProcess StartWithHangupIgnored(string workingDirectory, params string[] args) =>
+        StartThrough(workingDirectory, "trap '' HUP;", null, args);
+
     /// <summary>
     /// Starts the binary; with <paramref name="fileLimit"/>, under that open-file limit (ulimit -n); with
     /// <paramref name="environment"/>, with those variables set.
     /// </summary>
-    public static TcplbProcess Start(string workingDirectory, int? fileLimit, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static TcplbProcess Start(string workingDirectory, int? fileLimit, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        StartThrough(workingDirectory, fileLimit is null ? null : $"ulimit -n {fileLimit} &&", environment, args);
+
+    /// <summary>Starts the binary, through bash running <paramref name="prelude"/> first when there is one.</summary>
+    private static TcplbProcess StartThrough(string workingDirectory, string? prelude, IReadOnlyDictionary<string, string>? environment, string[] args)
     {
         string[] command = [.. Launcher, BinaryPath, .. args];
-        var start = fileLimit is null
+        var start = prelude is null
             ? new ProcessStartInfo(command[0], command[1..])
-            : new ProcessStartInfo("bash", ["-c", $"ulimit -n {fileLimit} && exec \"$0\" \"$@\"", .. command]);
+            : new ProcessStartInfo("bash", ["-c", $"{prelude} exec \"$0\" \"$@\"", .. command]);
         start.WorkingDirectory = workingDirectory;
         start.RedirectStandardError = true;
         start.RedirectStandardOutput = true;
