@@ -72,7 +72,7 @@ public class ErrorWordsTests
         int exit;
         if (asOtherUser)
         {
-            var start = new ProcessStartInfo("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", TcplbProcess.BinaryPath, .. args])
+            var start = new ProcessStartInfo("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", .. TcplbProcess.Launcher, TcplbProcess.BinaryPath, .. args])
             {
                 WorkingDirectory = directory,
                 RedirectStandardError = true,

@@ -43,7 +43,10 @@ public partial class OneBalancerTests
         throw new InvalidOperationException("no worker took two connections in 200 tries");
     }
 
-    /// <summary>The tcplb process holding a connection to the server, and that connection's local port (ss from iproute2).</summary>
+    /// <summary>
+    /// The tcplb process holding a connection to the server, and that connection's local port (ss from iproute2);
+    /// any process name, since under an emulator the process is the emulator's.
+    /// </summary>
     private static (int Worker, int Port) HolderOf(HoldingBackend server, int except = 0)
     {
         var ss = Process.Start(new ProcessStartInfo("ss", $"-Htnp state established dst {server.EndPoint}") { RedirectStandardOutput = true })!;
@@ -60,6 +63,6 @@ public partial class OneBalancerTests
         return (0, 0);
     }
 
-    [GeneratedRegex(@"127\.0\.0\.1:(?<port>\d+)\s+\S+\s+users:\(\(""tcplb"",pid=(?<pid>\d+)")]
+    [GeneratedRegex(@"127\.0\.0\.1:(?<port>\d+)\s+\S+\s+users:\(\(""[^""]+"",pid=(?<pid>\d+)")]
     private static partial Regex SocketLine();
 }
