@@ -1,7 +1,9 @@
 # shellcheck shell=bash
 # Scenario 10, maxconn and its queue: one server with maxconn=2 and 20 clients arriving 50 ms apart, each
 # holding its connection 0.3 s: the server never holds more than 2 at once, all 20 are served, first in
-# first out, none times out, and every session and slab slice comes back.
+# first out, none times out, and every session and slab slice comes back. One worker process: the limit is
+# the group's whatever the workers (tests/…/Cli/OneBalancerTests), but each worker keeps its own queue, first
+# in first out within it, so the order of the whole is one worker's.
 
 # shellcheck disable=SC2034,SC2154 # names[] is read by scripts/chaos, which sources this and sets the rest
 names[10]="maxconn=2, 20 clients queued"
@@ -13,7 +15,7 @@ scenario_10() {
     wait_line "$work/s10-server.out" ready 50 || { fail "server did not start"; return; }
     hosts=$work/s10.hosts
     echo "127.0.0.1:$((port + 1)) maxconn=2" >"$hosts"
-    start_tcplb s10 $port --hosts "$hosts" --admin 127.0.0.1:$admin --queue-timeout 10s --access-log || return
+    start_tcplb s10 $port --hosts "$hosts" --admin 127.0.0.1:$admin --queue-timeout 10s --access-log --workers 1 || return
     python3 "$lib/limits.py" queue $port $n 0.3 >"$work/s10-clients.out"
     local peak_queue timeouts
     timeouts=$(metric $admin tcplb_queue_timeouts_total)
