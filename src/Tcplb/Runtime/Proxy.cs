@@ -132,8 +132,9 @@ internal sealed class Proxy : IDisposable
             if (w != _table.Worker && Volatile.Read(ref row.Pid) is var pid and > 0)
             {
                 // The first process counts the pages every worker shares (the executable, libc); the others what they add.
-                resident += ProcessFigures.PrivateResidentBytes(pid.ToString(CultureInfo.InvariantCulture));
-                descriptors += ProcessFigures.OpenDescriptors(pid.ToString(CultureInfo.InvariantCulture));
+                var process = pid.ToString(CultureInfo.InvariantCulture);
+                resident += ProcessFigures.PrivateResidentBytes(process);
+                descriptors += ProcessFigures.OpenDescriptors(process);
             }
         }
         return new ProxyStatus
@@ -177,28 +178,24 @@ internal sealed class Proxy : IDisposable
     }
 
     /// <summary>Whether a client of this worker waits for a slot: the timeout thread then looks for freed ones more often.</summary>
-    private bool AnyWaiting()
-    {
-        foreach (var route in Routes.Routes)
-        {
-            if (route.Pool.Waiting.Count > 0)
-            {
-                return true;
-            }
-        }
-        return false;
-    }
+    private bool AnyWaiting() => QueueLength() > 0;
 
-    /// <summary>Writes this worker's gauges in its row of the shared table, for whichever process reports the group.</summary>
-    private void PublishGauges()
+    /// <summary>Clients of this worker waiting for a slot, in every pool.</summary>
+    private int QueueLength()
     {
         var waiting = 0;
         foreach (var route in Routes.Routes)
         {
             waiting += route.Pool.Waiting.Count;
         }
+        return waiting;
+    }
+
+    /// <summary>Writes this worker's gauges in its row of the shared table, for whichever process reports the group.</summary>
+    private void PublishGauges()
+    {
         ref var mine = ref _table.Workers.Mine;
-        Volatile.Write(ref mine.QueueLength, waiting);
+        Volatile.Write(ref mine.QueueLength, QueueLength());
         Volatile.Write(ref mine.SlicesInUse, _sessions.InUse);
     }
 

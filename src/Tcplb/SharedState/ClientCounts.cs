@@ -142,5 +142,6 @@ internal readonly unsafe struct ClientCounts(StateTable table)
 
     private static int* CountsOf(ClientEntry* entry) => (int*)(entry + 1);
 
-    private static int Home(ulong key, bool isIPv4, int mask) => (int)(((key ^ (isIPv4 ? 0x9E3779B97F4A7C15UL : 0)) * 0xBF58476D1CE4E5B9UL >> 32) & (uint)mask);
+    /// <summary>Where a client address's entry would stand in a table of <paramref name="mask"/> + 1 places (also <see cref="ClientRates"/>').</summary>
+    internal static int Home(ulong key, bool isIPv4, int mask) => (int)(((key ^ (isIPv4 ? 0x9E3779B97F4A7C15UL : 0)) * 0xBF58476D1CE4E5B9UL >> 32) & (uint)mask);
 }

@@ -40,7 +40,7 @@ internal readonly unsafe struct ClientRates(StateTable table)
     private RateEntry* Find(ulong key, int isIPv4, long now)
     {
         var mask = Layout.Shape.Rates - 1;
-        var home = (int)((key ^ (ulong)isIPv4 * 0x9E3779B97F4A7C15UL) * 0xBF58476D1CE4E5B9UL >> 32);
+        var home = ClientCounts.Home(key, isIPv4 != 0, mask);
         RateEntry* oldest = null;
         for (var i = 0; i < Window; i++)
         {

@@ -107,7 +107,7 @@ internal sealed unsafe class StateTable
     {
         var (high, low, portAndFamily) = KeyOf(endPoint);
         var header = Layout.Header;
-        using (SharedLock.Hold(&Layout.Header->RowsLock))
+        using (SharedLock.Hold(&header->RowsLock))
         {
             var used = header->ServersUsed;
             for (var i = 0; i < used; i++)
